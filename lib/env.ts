@@ -1,0 +1,80 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * All configuration, validated once. In production the app refuses to start
+ * without its secrets; in development and tests it creates local ones under
+ * .data/ (mode 0600) and says so.
+ */
+const base64Key = z
+  .string()
+  .refine((value) => Buffer.from(value, "base64").length === 32, "must be 32 bytes, base64-encoded");
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+  NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters"),
+  NEXTAUTH_URL: z.url().optional(),
+  CRON_SECRET: z.string().min(16, "must be at least 16 characters"),
+  MASTER_KEYS: z.string().optional(),
+  MASTER_KEY: base64Key.optional(),
+  MASTER_KEY_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).default("v1"),
+  ALLOWED_SIGNUP_DOMAINS: z
+    .string()
+    .default("")
+    .transform((value) => value.split(",").map((d) => d.trim().toLowerCase()).filter(Boolean)),
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  REDIS_URL: z.url().optional(),
+  UPSTASH_REDIS_REST_URL: z.url().optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
+  INVITATION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+const SECRET_NAMES = ["NEXTAUTH_SECRET", "CRON_SECRET", "MASTER_KEY"] as const;
+
+function localSecrets(): Record<(typeof SECRET_NAMES)[number], string> {
+  const dir = path.join(process.cwd(), ".data");
+  const file = path.join(dir, "secrets.json");
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8"));
+  mkdirSync(dir, { recursive: true });
+  const secrets = {
+    NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+    CRON_SECRET: randomBytes(24).toString("base64url"),
+    MASTER_KEY: randomBytes(32).toString("base64"),
+  };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  chmodSync(file, 0o600);
+  console.warn(`[gatehouse] created local development secrets in ${file} (never use them in production)`);
+  return secrets;
+}
+
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const input: Record<string, string | undefined> = { ...source };
+  if (source.NODE_ENV !== "production" && SECRET_NAMES.some((name) => !source[name])) {
+    const secrets = localSecrets();
+    for (const name of SECRET_NAMES) input[name] ??= secrets[name];
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  - ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid configuration (see .env.example):\n${lines.join("\n")}`);
+  }
+  const env = parsed.data;
+  if (env.NODE_ENV === "production" && !env.MASTER_KEY && !env.MASTER_KEYS) {
+    throw new Error("Invalid configuration (see .env.example):\n  - MASTER_KEYS or MASTER_KEY: required in production");
+  }
+  return env;
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
