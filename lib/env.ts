@@ -55,8 +55,11 @@ function localSecrets(): Record<(typeof SECRET_NAMES)[number], string> {
 }
 
 export function parseEnv(source: NodeJS.ProcessEnv): Env {
-  const input: Record<string, string | undefined> = { ...source };
-  if (source.NODE_ENV !== "production" && SECRET_NAMES.some((name) => !source[name])) {
+  // An empty variable (`NAME=` in a .env file) means "not set".
+  const input: Record<string, string | undefined> = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  if (input.NODE_ENV !== "production" && SECRET_NAMES.some((name) => !input[name])) {
     const secrets = localSecrets();
     for (const name of SECRET_NAMES) input[name] ??= secrets[name];
   }
@@ -66,9 +69,12 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     throw new Error(`Invalid configuration (see .env.example):\n${lines.join("\n")}`);
   }
   const env = parsed.data;
-  if (env.NODE_ENV === "production" && !env.MASTER_KEY && !env.MASTER_KEYS) {
-    throw new Error("Invalid configuration (see .env.example):\n  - MASTER_KEYS or MASTER_KEY: required in production");
+  const problems: string[] = [];
+  if (env.NODE_ENV === "production" && !env.MASTER_KEY && !env.MASTER_KEYS) problems.push("MASTER_KEYS or MASTER_KEY: required in production");
+  if (Boolean(env.UPSTASH_REDIS_REST_URL) !== Boolean(env.UPSTASH_REDIS_REST_TOKEN)) {
+    problems.push("UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN: set both or neither");
   }
+  if (problems.length) throw new Error(`Invalid configuration (see .env.example):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   return env;
 }
 

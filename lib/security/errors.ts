@@ -12,6 +12,8 @@ export const ERROR_STATUS = {
   email_domain_not_allowed: 403,
   signup_domain_not_allowed: 403,
   csrf_failed: 403,
+  invitation_email_mismatch: 403,
+  role_not_allowed: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

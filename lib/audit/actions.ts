@@ -1,0 +1,36 @@
+/** Every audited action. Adding an action here is the only way to record it. */
+export const AUDIT_ACTIONS = [
+  "auth.sign_in.succeeded",
+  "auth.sign_in.failed",
+  "auth.sign_in.rate_limited",
+  "auth.sign_up",
+  "auth.sign_out",
+  "org.created",
+  "org.updated",
+  "org.deleted",
+  "project.created",
+  "project.renamed",
+  "project.deleted",
+  "member.invited",
+  "member.invitation_revoked",
+  "member.joined",
+  "member.role_changed",
+  "member.removed",
+  "user.disabled",
+  "user.enabled",
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const ACTOR_TYPES = ["USER", "API_KEY", "SYSTEM", "ANONYMOUS"] as const;
+export type ActorType = (typeof ACTOR_TYPES)[number];
+
+export interface Actor {
+  type: ActorType;
+  /** User id, API key id; null for system and anonymous actors. */
+  id: string | null;
+  /** Human-readable label: an email, a key prefix, a job name. Never a secret. */
+  label: string | null;
+}
+
+export const SYSTEM_ACTOR = (label: string): Actor => ({ type: "SYSTEM", id: null, label });

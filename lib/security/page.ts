@@ -1,0 +1,40 @@
+import "server-only";
+import { cookies, headers } from "next/headers";
+import { notFound, redirect } from "next/navigation";
+import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { authenticateUser } from "./authenticate";
+import { authorizeOrg } from "./authorize";
+import { userActor, type OrgContext, type UserContext } from "./context";
+import { AppError } from "./errors";
+import type { Permission } from "./permissions";
+import { requestMeta } from "./request-meta";
+
+/**
+ * The door for server-rendered console pages: the same authenticate and
+ * authorise steps as handlers and actions. Not signed in → sign-in page;
+ * not a member (or no such org) → 404; missing permission → 404 as well,
+ * since a page has nothing partial to show.
+ */
+export async function pageUser(callbackUrl = "/"): Promise<UserContext> {
+  const [headerStore, cookieStore] = await Promise.all([headers(), cookies()]);
+  try {
+    const principal = await authenticateUser(cookieStore);
+    return { principal, actor: userActor(principal), request: requestMeta(headerStore, env().TRUSTED_PROXY_HOPS) };
+  } catch (error) {
+    if (error instanceof AppError && error.status === 401) redirect(`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+    throw error;
+  }
+}
+
+export async function orgPage(orgSlug: string, permission: Permission = "org.read"): Promise<OrgContext> {
+  const user = await pageUser(`/${orgSlug}`);
+  const org = await db.org.findFirst({ where: { slug: orgSlug, deletedAt: null }, select: { id: true } });
+  if (!org) notFound();
+  try {
+    return await authorizeOrg(user, org.id, permission);
+  } catch (error) {
+    if (error instanceof AppError && (error.status === 404 || error.status === 403)) notFound();
+    throw error;
+  }
+}
