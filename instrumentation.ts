@@ -1,0 +1,7 @@
+/** Validate configuration once at server start: a misconfigured production server refuses to run. */
+export async function register() {
+  if (process.env.NEXT_RUNTIME === "nodejs") {
+    const { env } = await import("./lib/env");
+    env();
+  }
+}

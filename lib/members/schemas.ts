@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { emailAddress } from "@/lib/orgs/email-domains";
+import { ROLES } from "@/lib/security/permissions";
+
+export const role = z.enum(ROLES, { message: "Choose a role" });
+
+export const inviteInput = z.object({ email: emailAddress, role });
+export const changeRoleInput = z.object({ memberId: z.uuid(), role });
+export const removeMemberInput = z.object({ memberId: z.uuid() });
+export const revokeInvitationInput = z.object({ invitationId: z.uuid() });
+export const acceptInvitationInput = z.object({ token: z.string().min(20).max(200) });
+
+export const memberDto = z.object({
+  id: z.uuid(),
+  userId: z.uuid(),
+  email: z.string(),
+  name: z.string().nullable(),
+  role,
+  createdAt: z.date().transform((d) => d.toISOString()),
+});
+
+export const invitationDto = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  role,
+  expiresAt: z.date().transform((d) => d.toISOString()),
+  createdAt: z.date().transform((d) => d.toISOString()),
+  invitedBy: z.string().nullable(),
+});
+
+/** Returned once, to the inviter: the link carries the only copy of the token. */
+export const createdInvitationDto = invitationDto.extend({ inviteUrl: z.url() });
