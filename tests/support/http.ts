@@ -1,0 +1,33 @@
+import { NextRequest } from "next/server";
+import type { RouteHandler } from "@/lib/security/route";
+
+export const ORIGIN = "http://localhost:3000";
+
+export interface CallOptions {
+  cookie?: string | null;
+  body?: unknown;
+  params?: Record<string, string>;
+  headers?: Record<string, string>;
+}
+
+/** Call a route handler the way Next does: a NextRequest and a params promise. */
+export async function callRoute(handler: RouteHandler, method: string, path: string, options: CallOptions = {}) {
+  const headers = new Headers({ host: "localhost:3000", "user-agent": "vitest", "x-forwarded-for": "203.0.113.7", ...options.headers });
+  if (options.cookie) headers.set("cookie", options.cookie);
+  if (method !== "GET" && method !== "HEAD" && !headers.has("origin")) headers.set("origin", ORIGIN);
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers.set("content-type", "application/json");
+  }
+  const req = new NextRequest(new URL(path, ORIGIN), { method, headers, body });
+  const response = await handler(req, { params: Promise.resolve(options.params ?? {}) });
+  const text = await response.text();
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = text;
+  }
+  return { status: response.status, headers: response.headers, json, text };
+}
