@@ -13,7 +13,8 @@ const globalForPrisma = globalThis as unknown as { gatehousePrisma?: Db };
 function client(): Db {
   if (!globalForPrisma.gatehousePrisma) {
     const adapter = new PrismaPg({ connectionString: env().DATABASE_URL, max: 10 });
-    globalForPrisma.gatehousePrisma = new PrismaClient({ adapter });
+    // Audit writers of one org queue on an advisory lock inside their transactions: allow them time.
+    globalForPrisma.gatehousePrisma = new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 20_000 } });
   }
   return globalForPrisma.gatehousePrisma;
 }
