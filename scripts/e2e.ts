@@ -1,0 +1,96 @@
+// `npm run test:e2e`: builds the app, starts `next start` (the production path)
+// on a fresh database of its own, and runs the Playwright suite in the system
+// Chromium against it. Server output is kept in test-results/server.log.
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createWriteStream, mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import { startEmbeddedPostgres } from "../lib/db/embedded";
+import { applyMigrations, createDatabase, dropDatabase, uniqueDatabaseName, withDatabase } from "../lib/db/migrate";
+// @ts-expect-error plain ESM helper without types
+import { ensureChromium } from "./chromium.mjs";
+
+const NEXT = path.resolve("node_modules/next/dist/bin/next");
+const PLAYWRIGHT = path.resolve("node_modules/@playwright/test/cli.js");
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+async function database(): Promise<{ url: string; dispose: () => Promise<void> }> {
+  const server = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
+  if (server) {
+    const name = uniqueDatabaseName("gatehouse_e2e");
+    await createDatabase(server, name);
+    return { url: withDatabase(server, name), dispose: () => dropDatabase(server, name) };
+  }
+  const embedded = await startEmbeddedPostgres();
+  return { url: embedded.connectionString, dispose: embedded.stop };
+}
+
+async function waitForHealth(url: string, server: ReturnType<typeof spawn>) {
+  for (let i = 0; i < 120; i++) {
+    if (server.exitCode !== null) throw new Error(`next start exited with ${server.exitCode}; see test-results/server.log`);
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("next start did not become healthy in 60 s");
+}
+
+async function main() {
+  const chromium = ensureChromium();
+  if (process.env.E2E_SKIP_BUILD !== "1") {
+    const build = spawnSync(process.execPath, [NEXT, "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    if (build.status !== 0) process.exit(build.status ?? 1);
+  }
+  const db = await database();
+  let server: ReturnType<typeof spawn> | undefined;
+  let status = 1;
+  try {
+    await applyMigrations(db.url);
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const env = {
+      ...process.env,
+      NODE_ENV: "production" as const,
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: db.url,
+      NEXTAUTH_URL: baseUrl,
+      NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+      CRON_SECRET: randomBytes(24).toString("base64url"),
+      MASTER_KEY: randomBytes(32).toString("base64"),
+      LOG_LEVEL: "info",
+    };
+    mkdirSync("test-results", { recursive: true });
+    const log = createWriteStream("test-results/server.log");
+    server = spawn(process.execPath, [NEXT, "start", "-p", String(port), "-H", "127.0.0.1"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    server.stdout?.pipe(log);
+    server.stderr?.pipe(log);
+    await waitForHealth(baseUrl, server);
+    const run = spawnSync(process.execPath, [PLAYWRIGHT, "test", ...process.argv.slice(2)], {
+      stdio: "inherit",
+      env: { ...env, NODE_ENV: "test", E2E_BASE_URL: baseUrl, CHROMIUM_PATH: chromium, E2E_SERVER_LOG: path.resolve("test-results/server.log") },
+    });
+    status = run.status ?? 1;
+  } finally {
+    server?.kill("SIGTERM");
+    await db.dispose().catch(() => {});
+  }
+  process.exit(status);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
