@@ -7,9 +7,13 @@ import type { OrgContext, OrgId, UserContext } from "@/lib/security/context";
 import { AppError } from "@/lib/security/errors";
 import { domainAllowed, emailDomain } from "./email-domains";
 
+/** First path segments the console uses for itself: an org slug may not shadow them. */
+const RESERVED_SLUGS = new Set(["api", "orgs", "invite", "sign-in", "sign-up", "sign-out", "sso", "settings", "admin", "_next", "static", "public", "favicon.ico", "robots.txt", "icon.svg", "health"]);
+
 function slugify(name: string): string {
   const base = name.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
-  return base.length >= 2 ? base : "org";
+  if (base.length < 2) return "org";
+  return RESERVED_SLUGS.has(base) ? `${base}-org` : base;
 }
 
 /** The orgs a user belongs to, with their role in each. */

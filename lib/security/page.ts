@@ -1,11 +1,12 @@
 import "server-only";
 import { cookies, headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
+import { cache } from "react";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { authenticateUser } from "./authenticate";
 import { authorizeOrg } from "./authorize";
-import { userActor, type OrgContext, type UserContext } from "./context";
+import { userActor, type OrgContext, type UserContext, type UserPrincipal } from "./context";
 import { AppError } from "./errors";
 import type { Permission } from "./permissions";
 import { requestMeta } from "./request-meta";
@@ -27,7 +28,22 @@ export async function pageUser(callbackUrl = "/"): Promise<UserContext> {
   }
 }
 
-export async function orgPage(orgSlug: string, permission: Permission = "org.read"): Promise<OrgContext> {
+/**
+ * The signed-in user, or null, for pages that render for both (sign-in,
+ * invitations). A stale cookie of a deleted or disabled account counts as
+ * signed out.
+ */
+export async function optionalPageUser(): Promise<UserPrincipal | null> {
+  try {
+    return await authenticateUser(await cookies());
+  } catch (error) {
+    if (error instanceof AppError && error.status === 401) return null;
+    throw error;
+  }
+}
+
+/** Authorise once per request: a layout and its page share the result. */
+export const orgPage = cache(async (orgSlug: string, permission: Permission = "org.read"): Promise<OrgContext> => {
   const user = await pageUser(`/${orgSlug}`);
   const org = await db.org.findFirst({ where: { slug: orgSlug, deletedAt: null }, select: { id: true } });
   if (!org) notFound();
@@ -37,4 +53,4 @@ export async function orgPage(orgSlug: string, permission: Permission = "org.rea
     if (error instanceof AppError && (error.status === 404 || error.status === 403)) notFound();
     throw error;
   }
-}
+});
