@@ -17,7 +17,7 @@ describe("configuration", () => {
   });
 
   it.each(["DATABASE_URL", "NEXTAUTH_SECRET", "CRON_SECRET"] as const)("refuses to start in production without %s", (name) => {
-    const source: Record<string, string> = { ...PRODUCTION };
+    const source: NodeJS.ProcessEnv = { ...PRODUCTION };
     delete source[name];
     expect(() => parseEnv(source)).toThrow(name);
   });
