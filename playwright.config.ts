@@ -3,6 +3,8 @@ import { defineConfig } from "@playwright/test";
 /** Browser tests: the system Chromium against `next start`, driven by scripts/e2e.ts. */
 export default defineConfig({
   testDir: "tests/e2e",
+  // Its own folder: Playwright empties outputDir at start, and test-results/ holds other reports.
+  outputDir: "test-results/playwright",
   fullyParallel: false,
   workers: 1,
   retries: 0,
