@@ -78,11 +78,12 @@ async function main() {
     server.stdout?.pipe(log);
     server.stderr?.pipe(log);
     await waitForHealth(baseUrl, server);
-    const run = spawnSync(process.execPath, [PLAYWRIGHT, "test", ...process.argv.slice(2)], {
+    // Asynchronously: the embedded database is served from this process's event loop.
+    const run = spawn(process.execPath, [PLAYWRIGHT, "test", ...process.argv.slice(2)], {
       stdio: "inherit",
       env: { ...env, NODE_ENV: "test", E2E_BASE_URL: baseUrl, CHROMIUM_PATH: chromium, E2E_SERVER_LOG: path.resolve("test-results/server.log") },
     });
-    status = run.status ?? 1;
+    status = await new Promise<number>((resolve) => run.on("exit", (code) => resolve(code ?? 1)));
   } finally {
     server?.kill("SIGTERM");
     await db.dispose().catch(() => {});
