@@ -13,6 +13,24 @@ const base64Key = z
   .string()
   .refine((value) => Buffer.from(value, "base64").length === 32, "must be 32 bytes, base64-encoded");
 
+/** smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465; nothing after the port. */
+const smtpUrl = z
+  .url({ protocol: /^smtps?$/, message: "must be an smtp:// or smtps:// URL" })
+  .refine((value) => {
+    const url = new URL(value);
+    return url.hostname !== "" && (url.pathname === "" || url.pathname === "/") && !url.search && !url.hash;
+  }, "must be smtp(s)://[user:password@]host[:port] with no path or query");
+
+/** `no-reply@example.com` or `Gatehouse <no-reply@example.com>`, on one line. */
+const mailFrom = z
+  .string()
+  .trim()
+  .refine((value) => {
+    if (/[\r\n\0]/.test(value)) return false;
+    const angle = /^[^<>]*<([^<>]+)>$/.exec(value);
+    return z.email().safeParse(angle ? angle[1] : value).success;
+  }, "must be an email address, optionally with a name: Gatehouse <no-reply@example.com>");
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
@@ -30,6 +48,8 @@ const schema = z.object({
   REDIS_URL: z.url().optional(),
   UPSTASH_REDIS_REST_URL: z.url().optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
+  SMTP_URL: smtpUrl.optional(),
+  MAIL_FROM: mailFrom.optional(),
   INVITATION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
@@ -74,6 +94,7 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
   if (Boolean(env.UPSTASH_REDIS_REST_URL) !== Boolean(env.UPSTASH_REDIS_REST_TOKEN)) {
     problems.push("UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN: set both or neither");
   }
+  if (Boolean(env.SMTP_URL) !== Boolean(env.MAIL_FROM)) problems.push("SMTP_URL and MAIL_FROM: set both (to email invitations) or neither");
   if (problems.length) throw new Error(`Invalid configuration (see .env.example):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   return env;
 }

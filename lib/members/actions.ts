@@ -2,15 +2,19 @@
 
 import { headers } from "next/headers";
 import { orgAction, userAction } from "@/lib/security/org-action";
-import { acceptInvitation, inviteMember, revokeInvitation } from "./invitations";
+import { acceptInvitation, emailInvitation, inviteMember, revokeInvitation } from "./invitations";
 import { inviteUrl } from "./invite-url";
 import { acceptInvitationInput, changeRoleInput, inviteInput, removeMemberInput, revokeInvitationInput } from "./schemas";
 import { changeRole, removeMember } from "./service";
 
-/** Returns the invitation link once, for the inviter to copy (there is no mail server). */
+/**
+ * Returns the invitation link once, for the inviter to copy, and whether it was
+ * also emailed to the invitee (only when mail is configured; sent after commit).
+ */
 export const inviteMemberAction = orgAction(inviteInput, { permission: "members.invite" }, async (ctx, input) => {
   const invitation = await inviteMember(ctx, input);
-  return { email: invitation.email, role: invitation.role, inviteUrl: inviteUrl(await headers(), invitation.token) };
+  const link = inviteUrl(await headers(), invitation.token);
+  return { email: invitation.email, role: invitation.role, inviteUrl: link, ...(await emailInvitation(ctx, invitation, link)) };
 });
 
 export const revokeInvitationAction = orgAction(revokeInvitationInput, { permission: "members.invite" }, async (ctx, input) => {

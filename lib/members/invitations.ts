@@ -4,6 +4,10 @@ import { recordAudit } from "@/lib/audit/record";
 import { db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { env } from "@/lib/env";
+import { log } from "@/lib/log";
+import { mailFailure, type MailFailure } from "@/lib/mail/failure";
+import { renderInvitationEmail } from "@/lib/mail/invitation-email";
+import { mailConfigured, sendMail } from "@/lib/mail/transport";
 import { domainAllowed, emailDomain } from "@/lib/orgs/email-domains";
 import type { OrgContext, OrgId, UserContext } from "@/lib/security/context";
 import { AppError } from "@/lib/security/errors";
@@ -75,6 +79,38 @@ export async function inviteMember(ctx: OrgContext, input: { email: string; role
     return created;
   });
   return { ...invitation, invitedBy: ctx.principal.email, token };
+}
+
+export type InvitationDelivery = { emailSent: true } | { emailSent: false; emailError: MailFailure };
+
+/**
+ * Email the link to the invitee, when mail is configured. Call it only after
+ * `inviteMember` has returned (its transaction committed): a failed send is
+ * reported and logged (without the link) but never undoes the invitation, and
+ * the inviter still receives the link to pass on.
+ */
+export async function emailInvitation(
+  ctx: OrgContext,
+  invitation: { id: string; email: string; role: Role; expiresAt: Date },
+  link: string,
+): Promise<InvitationDelivery> {
+  if (!mailConfigured()) return { emailSent: false, emailError: "not_configured" };
+  const where = { requestId: ctx.request.requestId, orgId: ctx.orgId, invitationId: invitation.id };
+  try {
+    const org = await db.org.findUniqueOrThrow({ where: { id: ctx.orgId }, select: { name: true } });
+    const message = renderInvitationEmail({ orgName: org.name, role: invitation.role, invitedBy: ctx.principal.email, link, expiresAt: invitation.expiresAt });
+    await sendMail({ to: invitation.email, ...message });
+    log.info("invitation emailed", where);
+    return { emailSent: true };
+  } catch (error) {
+    const reason = mailFailure(error);
+    // The error's message and command may quote the server, the envelope or the
+    // credentials: only its codes and the SMTP verb are logged.
+    const { code, responseCode, command } = (error ?? {}) as { code?: unknown; responseCode?: unknown; command?: unknown };
+    const verb = typeof command === "string" ? command.split(" ")[0] : undefined;
+    log.warn("invitation email not sent", { ...where, reason, code: typeof code === "string" ? code : undefined, responseCode, command: verb });
+    return { emailSent: false, emailError: reason };
+  }
 }
 
 export async function revokeInvitation(ctx: OrgContext, invitationId: string) {

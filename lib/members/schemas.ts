@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAIL_FAILURES } from "@/lib/mail/failure";
 import { emailAddress } from "@/lib/orgs/email-domains";
 import { ROLES } from "@/lib/security/permissions";
 
@@ -28,5 +29,13 @@ export const invitationDto = z.object({
   invitedBy: z.string().nullable(),
 });
 
-/** Returned once, to the inviter: the link carries the only copy of the token. */
-export const createdInvitationDto = invitationDto.extend({ inviteUrl: z.url() });
+/**
+ * Returned once, to the inviter: the link carries the only copy of the token.
+ * `emailSent` says whether it was also emailed to the invitee; when not,
+ * `emailError` says why (`not_configured` when there is no mail server).
+ */
+export const createdInvitationDto = invitationDto.extend({
+  inviteUrl: z.url(),
+  emailSent: z.boolean(),
+  emailError: z.enum(MAIL_FAILURES).optional(),
+});

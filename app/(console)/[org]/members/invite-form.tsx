@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 import { inviteMemberAction } from "@/lib/members/actions";
+import type { MailFailure } from "@/lib/mail/failure";
 import type { Role } from "@/lib/security/permissions";
 import { FormError, HiddenFields } from "@/components/forms/form-error";
 import { useActionForm } from "@/components/forms/use-action-form";
@@ -15,6 +16,40 @@ interface CreatedInvitation {
   email: string;
   role: Role;
   inviteUrl: string;
+  emailSent: boolean;
+  emailError?: MailFailure;
+}
+
+const MAIL_FAILURE_TEXT: Record<Exclude<MailFailure, "not_configured">, string> = {
+  unreachable: "the mail server could not be reached",
+  timeout: "the mail server did not answer in time",
+  auth_failed: "the mail server refused Gatehouse's credentials",
+  rejected: "the mail server refused the message",
+  failed: "sending failed",
+};
+
+function Delivery({ invitation }: { invitation: CreatedInvitation }) {
+  const who = <strong className="font-semibold">{invitation.email}</strong>;
+  const role = ROLE_LABELS[invitation.role];
+  if (invitation.emailSent) {
+    return (
+      <>
+        Invitation emailed to {who} as {role}. The link is below too, if you want to pass it on yourself.
+      </>
+    );
+  }
+  if (!invitation.emailError || invitation.emailError === "not_configured") {
+    return (
+      <>
+        Invitation created for {who} as {role}. Send them this link yourself: Gatehouse does not email it.
+      </>
+    );
+  }
+  return (
+    <>
+      Invitation created for {who} as {role}, but it was not emailed ({MAIL_FAILURE_TEXT[invitation.emailError]}). Send them this link yourself.
+    </>
+  );
 }
 
 function InvitationLink({ invitation, ttlHours, onDone }: { invitation: CreatedInvitation; ttlHours: number; onDone: () => void }) {
@@ -40,8 +75,7 @@ function InvitationLink({ invitation, ttlHours, onDone }: { invitation: CreatedI
   return (
     <div className="space-y-3 rounded-md border border-emerald-200 bg-emerald-50/60 p-4">
       <p className="text-[0.8125rem] text-zinc-800">
-        Invitation created for <strong className="font-semibold">{invitation.email}</strong> as {ROLE_LABELS[invitation.role]}. Send them this link yourself:
-        Gatehouse does not email it.
+        <Delivery invitation={invitation} />
       </p>
       <div className="space-y-1.5">
         <label htmlFor="invite-link" className="block text-[0.8125rem] font-medium text-zinc-800">
