@@ -1,6 +1,7 @@
 import "server-only";
+import type { AuditAction } from "@/lib/audit/actions";
 import { recordAudit } from "@/lib/audit/record";
-import { db } from "@/lib/db/client";
+import { db, type Tx } from "@/lib/db/client";
 import { isRecordMissing, isUniqueViolation } from "@/lib/db/errors";
 import type { OrgContext, OrgId } from "@/lib/security/context";
 import { AppError } from "@/lib/security/errors";
@@ -12,6 +13,18 @@ function mapWriteError(error: unknown): never {
   if (isUniqueViolation(error)) throw nameTaken();
   if (isRecordMissing(error)) throw new AppError("not_found");
   throw error;
+}
+
+function auditProject(tx: Tx, ctx: OrgContext, action: AuditAction, projectId: string, metadata: Record<string, unknown>) {
+  return recordAudit(tx, {
+    action,
+    orgId: ctx.orgId,
+    projectId,
+    actor: ctx.actor,
+    target: { type: "project", id: projectId },
+    metadata,
+    request: ctx.request,
+  });
 }
 
 export async function listProjects(orgId: OrgId) {
@@ -29,15 +42,7 @@ export async function createProject(ctx: OrgContext, input: { name: string }) {
   try {
     return await db.$transaction(async (tx) => {
       const project = await tx.project.create({ data: { orgId: ctx.orgId, name: input.name, settings: { create: {} } } });
-      await recordAudit(tx, {
-        action: "project.created",
-        orgId: ctx.orgId,
-        projectId: project.id,
-        actor: ctx.actor,
-        target: { type: "project", id: project.id },
-        metadata: { name: project.name },
-        request: ctx.request,
-      });
+      await auditProject(tx, ctx, "project.created", project.id, { name: project.name });
       return project;
     });
   } catch (error) {
@@ -50,15 +55,7 @@ export async function renameProject(ctx: OrgContext, projectId: string, input: {
   try {
     return await db.$transaction(async (tx) => {
       const project = await tx.project.update({ where: { id: before.id }, data: { name: input.name } });
-      await recordAudit(tx, {
-        action: "project.renamed",
-        orgId: ctx.orgId,
-        projectId: project.id,
-        actor: ctx.actor,
-        target: { type: "project", id: project.id },
-        metadata: { before: { name: before.name }, after: { name: project.name } },
-        request: ctx.request,
-      });
+      await auditProject(tx, ctx, "project.renamed", project.id, { before: { name: before.name }, after: { name: project.name } });
       return project;
     });
   } catch (error) {
@@ -71,15 +68,7 @@ export async function deleteProject(ctx: OrgContext, projectId: string) {
   try {
     await db.$transaction(async (tx) => {
       await tx.project.delete({ where: { id: project.id } });
-      await recordAudit(tx, {
-        action: "project.deleted",
-        orgId: ctx.orgId,
-        projectId: project.id,
-        actor: ctx.actor,
-        target: { type: "project", id: project.id },
-        metadata: { name: project.name },
-        request: ctx.request,
-      });
+      await auditProject(tx, ctx, "project.deleted", project.id, { name: project.name });
     });
   } catch (error) {
     mapWriteError(error);
