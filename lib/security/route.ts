@@ -73,23 +73,25 @@ async function authenticate(req: NextRequest, meta: RequestMeta): Promise<UserCo
   return { principal, actor: userActor(principal), request: meta };
 }
 
+type Doorway<C> = (req: NextRequest, meta: RequestMeta, raw: Record<string, unknown>) => Promise<{ ctx: C; limitKey: string }>;
+
 /**
- * The door for route handlers under /api/v1/orgs/{orgId}/…: authenticate →
- * authorise (membership loaded fresh, permission from the map) → rate limit →
- * parse input → handler → response parsed through its schema.
+ * The path every door shares: establish who calls (each door its own way) →
+ * rate limit → parse input → handler → response parsed through its schema,
+ * with the rate-limit headers on success and failure alike.
  */
-export function withOrg<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType, R extends z.ZodType>(
-  options: Options<B, Q, P, R> & { permission: Permission },
-  handler: (ctx: OrgContext, input: Input<Parsed<B>, Parsed<Q>, Parsed<P>>) => Promise<Result<R>>,
+function door<C, B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType, R extends z.ZodType>(
+  options: Options<B, Q, P, R>,
+  establish: Doorway<C>,
+  handler: (ctx: C, input: Input<Parsed<B>, Parsed<Q>, Parsed<P>>) => Promise<Result<R>>,
 ): RouteHandler {
   return async (req, routeCtx) => {
     const meta = requestMeta(req.headers, env().TRUSTED_PROXY_HOPS);
     let limitHeaders: Record<string, string> = {};
     try {
       const raw = await routeCtx.params;
-      const user = await authenticate(req, meta);
-      const ctx = await authorizeOrg(user, String(raw.orgId ?? ""), options.permission);
-      limitHeaders = await limit(options.rateLimit, `user:${user.principal.userId}`);
+      const { ctx, limitKey } = await establish(req, meta, raw);
+      limitHeaders = await limit(options.rateLimit, limitKey);
       const input = await parseInput(req, raw, options);
       const response = respond(await handler(ctx, input), meta, options);
       for (const [name, value] of Object.entries(limitHeaders)) response.headers.set(name, value);
@@ -100,38 +102,44 @@ export function withOrg<B extends z.ZodType, Q extends z.ZodType, P extends z.Zo
   };
 }
 
+/**
+ * The door for route handlers under /api/v1/orgs/{orgId}/…: authenticate →
+ * authorise (membership loaded fresh, permission from the map), then the shared path.
+ */
+export function withOrg<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType, R extends z.ZodType>(
+  options: Options<B, Q, P, R> & { permission: Permission },
+  handler: (ctx: OrgContext, input: Input<Parsed<B>, Parsed<Q>, Parsed<P>>) => Promise<Result<R>>,
+): RouteHandler {
+  return door(
+    options,
+    async (req, meta, raw) => {
+      const user = await authenticate(req, meta);
+      const ctx = await authorizeOrg(user, String(raw.orgId ?? ""), options.permission);
+      return { ctx, limitKey: `user:${user.principal.userId}` };
+    },
+    handler,
+  );
+}
+
 /** The door for signed-in routes that are not about one org (list my orgs, accept an invitation). */
 export function withUser<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType, R extends z.ZodType>(
   options: Options<B, Q, P, R>,
   handler: (ctx: UserContext, input: Input<Parsed<B>, Parsed<Q>, Parsed<P>>) => Promise<Result<R>>,
 ): RouteHandler {
-  return async (req, routeCtx) => {
-    const meta = requestMeta(req.headers, env().TRUSTED_PROXY_HOPS);
-    try {
-      const raw = await routeCtx.params;
+  return door(
+    options,
+    async (req, meta) => {
       const ctx = await authenticate(req, meta);
-      await limit(options.rateLimit, `user:${ctx.principal.userId}`);
-      const input = await parseInput(req, raw, options);
-      return respond(await handler(ctx, input), meta, options);
-    } catch (error) {
-      return errorResponse(error, meta.requestId);
-    }
-  };
+      return { ctx, limitKey: `user:${ctx.principal.userId}` };
+    },
+    handler,
+  );
 }
 
-/** The door for routes anyone may call (health): same input parsing and error model, limited per IP. */
+/** The door for routes anyone may call (health): same input parsing and error model; limited per IP only if asked. */
 export function withPublic<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType, R extends z.ZodType>(
   options: Options<B, Q, P, R>,
   handler: (meta: RequestMeta, input: Input<Parsed<B>, Parsed<Q>, Parsed<P>>) => Promise<Result<R>>,
 ): RouteHandler {
-  return async (req, routeCtx) => {
-    const meta = requestMeta(req.headers, env().TRUSTED_PROXY_HOPS);
-    try {
-      await limit(options.rateLimit ?? false, `ip:${meta.ip ?? "unknown"}`);
-      const input = await parseInput(req, await routeCtx.params, options);
-      return respond(await handler(meta, input), meta, options);
-    } catch (error) {
-      return errorResponse(error, meta.requestId);
-    }
-  };
+  return door({ ...options, rateLimit: options.rateLimit ?? false }, async (_req, meta) => ({ ctx: meta, limitKey: `ip:${meta.ip ?? "unknown"}` }), handler);
 }

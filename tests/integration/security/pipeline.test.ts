@@ -27,6 +27,15 @@ describe("the pipeline", () => {
     expect(res.headers.get("cross-origin-opener-policy")).toBe("same-origin");
   });
 
+  it("reports the rate limit on org and user doors alike", async () => {
+    const t = await makeTenant("Limits");
+    const cookie = await sessionCookie(t.members.VIEWER.user.id);
+    for (const res of [await callRoute(me, "GET", "/api/v1/me", { cookie }), await callRoute(getProjects, "GET", "/x", { cookie, params: { orgId: t.org.id } })]) {
+      expect(res.headers.get("ratelimit-limit")).toBe("120");
+      expect(Number(res.headers.get("ratelimit-remaining"))).toBeLessThan(120);
+    }
+  });
+
   it("keeps a well-formed incoming request id and replaces a malformed one", async () => {
     const kept = await callRoute(health, "GET", "/api/health", { headers: { "x-request-id": "abcdef0123456789" } });
     expect(kept.headers.get("x-request-id")).toBe("abcdef0123456789");
