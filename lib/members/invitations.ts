@@ -130,13 +130,20 @@ export async function revokeInvitation(ctx: OrgContext, invitationId: string) {
   });
 }
 
+/** Pending: not accepted, not revoked, not expired, and its org still exists. */
+function usable<I extends { acceptedAt: Date | null; revokedAt: Date | null; expiresAt: Date; org: { deletedAt: Date | null } }>(
+  invitation: I | null,
+): invitation is I {
+  return Boolean(invitation && !invitation.acceptedAt && !invitation.revokedAt && invitation.expiresAt > new Date() && !invitation.org.deletedAt);
+}
+
 /** What the invitation page shows before accepting. Unknown, used, revoked and expired tokens look alike. */
 export async function previewInvitation(token: string) {
   const invitation = await db.invitation.findUnique({
     where: { tokenHash: hashInvitationToken(token) },
     include: { org: { select: { name: true, deletedAt: true } }, invitedBy: { select: { email: true } } },
   });
-  if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt <= new Date() || invitation.org.deletedAt) return null;
+  if (!usable(invitation)) return null;
   return { orgName: invitation.org.name, email: invitation.email, role: invitation.role, invitedBy: invitation.invitedBy?.email ?? null, expiresAt: invitation.expiresAt };
 }
 
@@ -147,7 +154,7 @@ export async function previewInvitation(token: string) {
 export async function acceptInvitation(ctx: UserContext, token: string) {
   const gone = () => new AppError("invitation_invalid", "This invitation is invalid, expired or already used. Ask for a new one.");
   const invitation = await db.invitation.findUnique({ where: { tokenHash: hashInvitationToken(token) }, include: { org: true } });
-  if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt <= new Date() || invitation.org.deletedAt) throw gone();
+  if (!usable(invitation)) throw gone();
   if (invitation.email !== ctx.principal.email.toLowerCase()) {
     throw new AppError("invitation_email_mismatch", `This invitation is for ${invitation.email}. Sign in with that address to accept it.`);
   }
