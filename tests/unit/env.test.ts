@@ -1,13 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { PRODUCTION_ENV } from "../support/production-env";
 import { parseEnv } from "@/lib/env";
 
-const PRODUCTION = {
-  NODE_ENV: "production",
-  DATABASE_URL: "postgresql://app@db.internal:5432/gatehouse",
-  NEXTAUTH_SECRET: "s".repeat(43),
-  CRON_SECRET: "c".repeat(32),
-  MASTER_KEY: Buffer.alloc(32, 7).toString("base64"),
-} as const;
+const PRODUCTION = PRODUCTION_ENV;
 
 describe("configuration", () => {
   it("accepts a complete production configuration", () => {

@@ -1,16 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { PRODUCTION_ENV } from "../../support/production-env";
 import { parseEnv } from "@/lib/env";
 import { mailFailure } from "@/lib/mail/failure";
 import { escapeHtml, renderInvitationEmail } from "@/lib/mail/invitation-email";
 import { smtpOptions } from "@/lib/mail/transport";
 
-const BASE = {
-  NODE_ENV: "production",
-  DATABASE_URL: "postgresql://app@db.internal:5432/gatehouse",
-  NEXTAUTH_SECRET: "s".repeat(43),
-  CRON_SECRET: "c".repeat(32),
-  MASTER_KEY: Buffer.alloc(32, 7).toString("base64"),
-} as const;
+const BASE = PRODUCTION_ENV;
 
 describe("mail configuration", () => {
   it("is optional, and accepts smtp:// and smtps:// with a sender", () => {
