@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { newEmail, signUp, verifyChain, withDb } from "./support";
+import { readFileSync } from "node:fs";
+import { newEmail, PASSWORD, signUp, verifyChain, withDb } from "./support";
 
 /**
  * The foundation's whole story in a real browser: sign up → create an org →
@@ -71,6 +72,17 @@ test("an owner builds an org and a member's view follows their role", async ({ b
     expect(events.at(-1)?.metadata).toMatchObject({ email: memberEmail, before: { role: "DEVELOPER" }, after: { role: "VIEWER" } });
     const signIns = await db.query(`SELECT count(*)::int AS n FROM audit_logs WHERE action = 'auth.sign_in.succeeded' AND actor_label = ANY($1)`, [[ownerEmail, memberEmail]]);
     expect(signIns.rows[0].n).toBeGreaterThanOrEqual(2);
+
+    // Neither the password nor the invitation token is stored or logged in plaintext.
+    const token = decodeURIComponent(inviteUrl.slice(inviteUrl.lastIndexOf("/") + 1));
+    for (const table of ["users", "invitations", "memberships", "audit_logs", "orgs", "projects"]) {
+      const dump = JSON.stringify((await db.query(`SELECT * FROM ${table}`)).rows);
+      expect(dump, table).not.toContain(PASSWORD);
+      expect(dump, table).not.toContain(token);
+    }
+    const serverLog = readFileSync(process.env.E2E_SERVER_LOG!, "utf8");
+    expect(serverLog).not.toContain(PASSWORD);
+    expect(serverLog).not.toContain(token);
   });
 
   await ownerContext.close();
