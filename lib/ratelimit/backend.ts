@@ -1,7 +1,7 @@
-import { Redis } from "@upstash/redis";
 import IORedis from "ioredis";
 import { createMemoryBackend } from "./memory-backend";
 import { createRedisRequester } from "./redis-requester";
+import { pipelinedRedis, upstashRestRequester } from "./store-client";
 import type { Backend } from "./types";
 import { createUpstashBackend } from "./upstash-backend";
 
@@ -38,16 +38,12 @@ export interface OpenOptions {
   timeoutMs: number;
 }
 
+/*
+ * Both shared stores are reached through an auto-pipelined `@upstash/redis`
+ * client (./store-client): the commands of one tick are one round trip.
+ */
 function openUpstash(url: string, token: string, { timeoutMs }: OpenOptions): Backend {
-  const redis = new Redis({
-    url,
-    token,
-    enableTelemetry: false,
-    // One quick retry for a dropped connection; the limiter's deadline bounds the rest.
-    retry: { retries: 1, backoff: () => 50 },
-    signal: () => AbortSignal.timeout(timeoutMs),
-  });
-  return createUpstashBackend("upstash", redis);
+  return createUpstashBackend("upstash", pipelinedRedis(upstashRestRequester(url, token, timeoutMs)));
 }
 
 function openRedis(url: string, { timeoutMs }: OpenOptions): Backend {
@@ -62,8 +58,7 @@ function openRedis(url: string, { timeoutMs }: OpenOptions): Backend {
   // Connection errors surface through the commands that fail (and the
   // limiter's warning); without a listener ioredis prints every one.
   client.on("error", () => {});
-  const redis = new Redis(createRedisRequester(client));
-  return createUpstashBackend("redis", redis, async () => {
+  return createUpstashBackend("redis", pipelinedRedis(createRedisRequester(client)), async () => {
     client.disconnect();
   });
 }

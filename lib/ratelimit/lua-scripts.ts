@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { Ratelimit } from "@upstash/ratelimit";
+import { Redis, type Requester } from "@upstash/redis";
 
 /**
  * `@upstash/ratelimit`'s Lua scripts start with `#!lua flags=allow-key-locking`,
@@ -49,4 +51,35 @@ export class ScriptRegistry {
   lookup(originalSha: string): StrippedScript | undefined {
     return this.byOriginalSha.get(originalSha.toLowerCase());
   }
+}
+
+let learned: Promise<readonly string[]> | undefined;
+
+/**
+ * `@upstash/ratelimit`'s limit scripts, learnt once per process without any
+ * I/O: each algorithm runs once against a recorder that answers EVALSHA with
+ * NOSCRIPT, so the library sends the script itself by EVAL. Knowing them up
+ * front, the requester can map the library's first EVALSHA to the stripped
+ * script, and a new process's first check costs one round trip, not two.
+ * Should the library change how it sends scripts, nothing is learnt and the
+ * first check simply pays for the NOSCRIPT fallback.
+ */
+export function learnLimiterScripts(): Promise<readonly string[]> {
+  learned ??= (async () => {
+    const scripts: string[] = [];
+    const recorder: Requester = {
+      async request(req) {
+        const [name, script] = Array.isArray(req.body) ? (req.body as unknown[]) : [];
+        if (String(name).toLowerCase() === "eval" && typeof script === "string") scripts.push(script);
+        return { error: "NOSCRIPT recorded, not run" };
+      },
+    };
+    const redis = new Redis(recorder);
+    for (const limiter of [Ratelimit.fixedWindow(1, "1 s"), Ratelimit.slidingWindow(1, "1 s"), Ratelimit.tokenBucket(1, "1 s", 1)]) {
+      const ratelimit = new Ratelimit({ redis, limiter, timeout: 0, ephemeralCache: false, analytics: false, enableTelemetry: false });
+      await ratelimit.limit("learn").catch(() => {});
+    }
+    return scripts;
+  })();
+  return learned;
 }

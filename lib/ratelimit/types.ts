@@ -49,7 +49,9 @@ export interface Backend {
   readonly kind: BackendKind;
   /**
    * Count one request against `id` (already hashed) in `namespace` (the
-   * limiter's prefix and the policy's key prefix, joined by ":").
+   * limiter's prefix and the policy's key prefix, joined by ":"). The shared
+   * backends send the calls made in one tick to the store together, in one
+   * round trip; the limiter relies on it for a multi-check.
    */
   limit(namespace: string, id: string, spec: LimitSpec): Promise<Decision>;
   close(): Promise<void>;
@@ -62,9 +64,30 @@ export interface RateLimitResult extends Decision {
   failedOpen?: true;
   /** The backend failed and the policy denied the request. */
   failedClosed?: true;
+  /** Denied in-process: the store denied this caller before, and its reset has not come yet. */
+  knownBlocked?: true;
 }
 
 export interface CheckOptions {
   /** Override the policy's limit (only where the policy allows it). */
   limit?: number;
 }
+
+/** One check of a multi-check. */
+export interface RateLimitCheck<N extends string = string> {
+  policy: N;
+  identifier: string;
+  /** Override the policy's limit (only where the policy allows it). */
+  limit?: number;
+}
+
+/**
+ * The answer to a multi-check, one result per check in the order given, and
+ * `limiting`: the result response headers should describe (the denial with
+ * the longest wait, or else the admitted check closest to its limit). When a
+ * check was already known to be blocked, the store was not asked and the
+ * checks not known locally have no result.
+ */
+export type MultiCheckResult =
+  | { success: true; results: RateLimitResult[]; limiting: RateLimitResult; denied?: undefined }
+  | { success: false; results: (RateLimitResult | undefined)[]; limiting: RateLimitResult; denied: RateLimitResult };

@@ -10,8 +10,11 @@ import type { Backend, BackendKind, Decision, LimitSpec } from "./types";
  *
  * The library's own timeout is off (it would answer "success" on timeout, i.e.
  * fail open for every policy); the limiter applies its own timeout and the
- * policy's fail mode. Its ephemeral cache is off too: it is unbounded and
- * per-process, and the shared store already answers a blocked caller cheaply.
+ * policy's fail mode. Its ephemeral cache is off too: it is unbounded, and
+ * the limiter keeps a bounded one of its own (./blocked-cache).
+ *
+ * `limit` reaches the client synchronously (the library issues its EVALSHA in
+ * the same tick), so calls made together share the client's auto-pipeline.
  */
 const MAX_INSTANCES = 1_000;
 

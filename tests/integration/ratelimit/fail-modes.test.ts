@@ -82,6 +82,54 @@ describe.each(cases)("backend unavailable (%s)", (_label, backend) => {
   });
 });
 
+describe.each(cases)("multi-check, backend unavailable (%s)", (_label, backend) => {
+  const TIMEOUT_MS = 300;
+  /** The whole multi-check, however many checks, within one deadline (and a little scheduling slack). */
+  async function timed<T>(fn: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const value = await fn();
+    expect(performance.now() - started).toBeLessThan(TIMEOUT_MS + 150);
+    return value;
+  }
+
+  it("a closed policy denies, open ones admit, all within one deadline; a failure is not remembered", { timeout: 10_000 }, async () => {
+    const warn = vi.fn();
+    const limiter = createRateLimiter({ policies: POLICIES, backend: backend(), timeoutMs: TIMEOUT_MS, warn });
+    try {
+      const open = await timed(() =>
+        limiter.checkAll([
+          { policy: "apiKey", identifier: "key_abc", limit: 50 },
+          { policy: "org", identifier: "org_1" },
+        ]),
+      );
+      expect(open.success).toBe(true);
+      expect(open.results).toMatchObject([
+        { success: true, failedOpen: true, limit: 50 },
+        { success: true, failedOpen: true, limit: 6000 },
+      ]);
+      expect(rateLimitHeaders(open.limiting)["Retry-After"]).toBeUndefined();
+
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const mixed = await timed(() =>
+          limiter.checkAll([
+            { policy: "apiKey", identifier: "key_abc" },
+            { policy: "keyCreation", identifier: "user:u1" },
+            { policy: "org", identifier: "org_1" },
+          ]),
+        );
+        expect(mixed.success).toBe(false);
+        expect(mixed.results.map((r) => r?.success)).toEqual([true, false, true]);
+        expect(mixed.denied).toMatchObject({ failedClosed: true, limit: 20, remaining: 0 });
+        expect(mixed.denied?.knownBlocked).toBeUndefined(); // asked the store again: a failure is no denial by it
+        expect(Number(rateLimitHeaders(mixed.limiting)["Retry-After"])).toBeGreaterThanOrEqual(1);
+      }
+      expect(warn.mock.calls.map(([, fields]) => (fields as { policy: string }).policy).sort()).toEqual(["apiKey", "keyCreation", "org"]);
+    } finally {
+      await limiter.close();
+    }
+  });
+});
+
 it("proxySignInIp keeps working when the shared backend is down (it is in-process)", async () => {
   const warn = vi.fn();
   const limiter = createRateLimiter({ policies: POLICIES, backend: { kind: "redis", url: "redis://127.0.0.1:1" }, timeoutMs: 300, warn });

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import IORedis from "ioredis";
+import { snapshot } from "@/lib/metrics";
 import type { RateLimiter } from "@/lib/ratelimit/limiter";
-import type { RateLimitPolicy } from "@/lib/ratelimit/types";
+import type { RateLimitCheck, RateLimitPolicy } from "@/lib/ratelimit/types";
 
 /** The Redis on this machine; every run writes under its own prefix and deletes it after. */
 export const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379";
@@ -18,6 +19,28 @@ export const TEN_PER_HOUR = {
 } as const satisfies Record<string, RateLimitPolicy>;
 
 export const ALGORITHMS = ["sliding", "fixed", "bucket"] as const;
+
+/** Shaped like the gateway's `apiKey` and `org` policies (hour windows), and one that fails closed. */
+export const GATEWAY = {
+  apiKey: { description: "test", algorithm: "slidingWindow", limit: 600, windowMs: HOUR, keyPrefix: "api-key", failMode: "open", allowLimitOverride: true },
+  org: { description: "test", algorithm: "slidingWindow", limit: 6000, windowMs: HOUR, keyPrefix: "org", failMode: "open" },
+  signIn: { description: "test", algorithm: "fixedWindow", limit: 20, windowMs: HOUR, keyPrefix: "sign-in", failMode: "closed" },
+} as const satisfies Record<string, RateLimitPolicy>;
+
+/** The gateway's multi-check: the key (with its own limit, if any) and its organisation. */
+export function gatewayChecks(key: string, org: string, limit?: number): RateLimitCheck<keyof typeof GATEWAY>[] {
+  return [
+    { policy: "apiKey", identifier: key, limit },
+    { policy: "org", identifier: org },
+  ];
+}
+
+/** Store round trips this process made while `fn` ran. */
+export async function roundTripsOf<T>(fn: () => Promise<T>): Promise<{ value: T; trips: number }> {
+  const before = snapshot().redisRoundTrips;
+  const value = await fn();
+  return { value, trips: snapshot().redisRoundTrips - before };
+}
 
 export function uniquePrefix(label: string): string {
   return `gatehouse-test:${label}:${process.pid}:${randomUUID().slice(0, 8)}`;

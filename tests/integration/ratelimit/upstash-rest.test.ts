@@ -2,7 +2,7 @@ import { Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createRateLimiter } from "@/lib/ratelimit/limiter";
 import { startUpstashRestServer, type UpstashRestServer } from "@/tests/support/upstash-rest-server";
-import { ALGORITHMS, REDIS_URL, TEN_PER_HOUR, admittedOf, deleteKeys, uniquePrefix } from "./support";
+import { ALGORITHMS, GATEWAY, REDIS_URL, TEN_PER_HOUR, admittedOf, deleteKeys, gatewayChecks, roundTripsOf, uniquePrefix } from "./support";
 
 describe("Upstash REST backend (against a local Upstash stand-in over the real Redis)", () => {
   const prefix = uniquePrefix("upstash");
@@ -61,6 +61,45 @@ describe("Upstash REST backend (against a local Upstash stand-in over the real R
       expect(warn).toHaveBeenCalled();
       expect(JSON.stringify(warn.mock.calls)).not.toMatch(/not-the-token|client-9/);
       await wrong.close();
+    });
+  });
+
+  describe("the multi-check through it", () => {
+    let limiter: ReturnType<typeof createRateLimiter<typeof GATEWAY>>;
+    beforeAll(() => {
+      limiter = createRateLimiter({ policies: GATEWAY, backend: { kind: "upstash", url: server.url, token: server.token }, prefix: `${prefix}:multi` });
+    });
+    afterAll(() => limiter.close());
+
+    /** HTTP requests the stand-in received while `fn` ran, and the round trips the client counted. */
+    async function measured<T>(fn: () => Promise<T>) {
+      const requests = () => server.stats.single + server.stats.pipeline + server.stats.multiExec;
+      const before = { requests: requests(), pipeline: server.stats.pipeline };
+      const { value, trips } = await roundTripsOf(fn);
+      return { value, trips, requests: requests() - before.requests, pipelines: server.stats.pipeline - before.pipeline };
+    }
+
+    it("one HTTP request per admitted multi-check, none for a blocked caller", async () => {
+      await limiter.checkAll(gatewayChecks("warm-up", "warm-up-org")); // the stand-in learns the scripts (NOSCRIPT once)
+      for (let i = 0; i < 3; i++) {
+        const admitted = await measured(() => limiter.checkAll(gatewayChecks("key-1", "org-1", 3)));
+        expect(admitted).toMatchObject({ trips: 1, requests: 1, pipelines: 1, value: { success: true, limiting: { remaining: 2 - i } } });
+      }
+      const storeDenial = await measured(() => limiter.checkAll(gatewayChecks("key-1", "org-1", 3)));
+      expect(storeDenial).toMatchObject({ trips: 1, requests: 1, value: { success: false, denied: { limit: 3, remaining: 0 } } });
+      for (let i = 0; i < 10; i++) {
+        const blocked = await measured(() => limiter.checkAll(gatewayChecks("key-1", "org-1", 3)));
+        expect(blocked).toMatchObject({ trips: 0, requests: 0, value: { success: false, denied: { knownBlocked: true, limit: 3 } } });
+      }
+    });
+
+    it("50 concurrent multi-checks with a per-key limit of 10 admit exactly 10, in one HTTP request", async () => {
+      const { value: outcomes, trips, requests } = await measured(() =>
+        Promise.all(Array.from({ length: 50 }, () => limiter.checkAll(gatewayChecks("key-2", "org-2", 10)))),
+      );
+      expect(outcomes.filter((o) => o.success)).toHaveLength(10);
+      expect(outcomes.some((o) => o.results.some((r) => r?.failedOpen))).toBe(false);
+      expect({ trips, requests }).toEqual({ trips: 1, requests: 1 });
     });
   });
 });
