@@ -12,6 +12,8 @@ import {
   canManageRole,
   can,
   rolesWith,
+  SCOPE_PERMISSIONS,
+  type KeyScope,
   type Role,
 } from "../lib/security/permissions";
 
@@ -53,6 +55,16 @@ function managementTable(): string[] {
   return [header, rule, ...rows];
 }
 
+/** What each API-key scope grants on the management API. */
+function scopeTable(): string[] {
+  const scopes = Object.keys(SCOPE_PERMISSIONS) as KeyScope[];
+  const rows = scopes.map((scope) => {
+    const granted: readonly string[] = SCOPE_PERMISSIONS[scope];
+    return row([`\`${scope}\``, granted.length ? granted.map((p) => `\`${p}\``).join(", ") : "none (SDK endpoints only)"]);
+  });
+  return [row(["Scope", "Management permissions"]), row(["---", "---"]), ...rows];
+}
+
 /** The whole of docs/permissions.md. Pure: the same map always gives the same text. */
 export function renderPermissionsDoc(): string {
   const lines = [
@@ -90,6 +102,19 @@ export function renderPermissionsDoc(): string {
     "  membership changes of one organisation are serialised so two requests cannot both pass that check.",
     "- Refusals: a missing permission answers `forbidden` (403); a role the member may not grant or act on",
     "  answers `role_not_allowed` (403); a member or organisation of another tenant answers `not_found` (404).",
+    "",
+    "## API keys",
+    "",
+    "Project API keys call the SDK endpoints (`chat` → `POST /api/v1/chat/completions`, `models` →",
+    "`GET /api/v1/models`) and, with a management scope, the management routes that admit keys",
+    "(reading their org and project, and the API-key routes of their own project; see docs/api.md). A key holds no role: its permissions",
+    "come from its scopes, and it reaches its own project only (any other project or org answers 404).",
+    "",
+    ...scopeTable(),
+    "",
+    "- A member can give a key only scopes whose permissions they hold themselves (`scope_not_allowed`, 403):",
+    `  \`management:write\` needs \`api_keys.manage\` (held by ${list(rolesWith("api_keys.manage"))}).`,
+    "- A key without the scope an endpoint needs answers `insufficient_scope` (403).",
     "",
   ];
   return lines.join("\n");

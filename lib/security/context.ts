@@ -13,6 +13,16 @@ export interface UserPrincipal {
   name: string | null;
 }
 
+/** An API key calling the management API: it acts on its own project only. */
+export interface ApiKeyPrincipal {
+  kind: "api_key";
+  keyId: string;
+  orgId: string;
+  projectId: string;
+  /** The visible prefix of the key, for audit labels. */
+  prefix: string;
+}
+
 export type Principal = UserPrincipal;
 
 /** What a handler or action learns about who is calling, once authenticated. */
@@ -29,6 +39,29 @@ export interface OrgContext extends UserContext {
   role: Role;
   /** The permissions this principal holds in this org. */
   permissions: ReadonlySet<Permission>;
+}
+
+/**
+ * An API key authorised for its org through a management route. It has no
+ * role: its permissions come from its scopes, and `projectId` confines it to
+ * its own project (the door answers 404 for any other).
+ */
+export interface KeyOrgContext {
+  principal: ApiKeyPrincipal;
+  actor: Actor;
+  request: RequestMeta;
+  orgId: OrgId;
+  orgSlug: string;
+  role: null;
+  permissions: ReadonlySet<Permission>;
+  projectId: string;
+}
+
+/** Who may call a management route that admits API keys. */
+export type ManagementContext = OrgContext | KeyOrgContext;
+
+export function keyActor(principal: ApiKeyPrincipal): Actor {
+  return { type: "API_KEY", id: principal.keyId, label: principal.prefix };
 }
 
 export function userActor(principal: Principal): Actor {

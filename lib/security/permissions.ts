@@ -92,3 +92,24 @@ export function canManageRole(actor: Role, target: Role): boolean {
   if (target === "OWNER") return can(actor, "owners.manage");
   return can(actor, "members.manage") && ROLE_RANK[target] <= ROLE_RANK[actor];
 }
+
+/**
+ * What an API key's management scopes allow, on its own project only. The
+ * SDK scopes (`chat`, `models`) grant no management permission. A key can only
+ * be given scopes whose permissions its creator holds.
+ */
+export const SCOPE_PERMISSIONS = {
+  chat: [],
+  models: [],
+  "management:read": ["org.read", "projects.read", "api_keys.read"],
+  "management:write": ["org.read", "projects.read", "api_keys.read", "api_keys.create", "api_keys.manage"],
+} as const satisfies Record<string, readonly Permission[]>;
+export type KeyScope = keyof typeof SCOPE_PERMISSIONS;
+
+export function scopePermissions(scopes: readonly string[]): Set<Permission> {
+  const out = new Set<Permission>();
+  for (const scope of scopes) {
+    if (Object.hasOwn(SCOPE_PERMISSIONS, scope)) for (const p of SCOPE_PERMISSIONS[scope as KeyScope]) out.add(p);
+  }
+  return out;
+}

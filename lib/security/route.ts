@@ -4,8 +4,10 @@ import { z } from "zod";
 import { env } from "@/lib/env";
 import { checkRateLimit, rateLimitHeaders, type PolicyName } from "@/lib/ratelimit";
 import { authenticateUser } from "./authenticate";
+import { bearerToken } from "@/lib/api-keys/verify";
 import { authorizeOrg } from "./authorize";
-import { userActor, type OrgContext, type UserContext } from "./context";
+import { authorizeKey } from "./authorize-key";
+import { userActor, type ManagementContext, type OrgContext, type UserContext } from "./context";
 import { verifySameOrigin } from "./csrf";
 import { AppError } from "./errors";
 import { parseWith, queryObject, readJsonBody } from "./input";
@@ -116,6 +118,33 @@ export function withOrg<B extends z.ZodType, Q extends z.ZodType, P extends z.Zo
       const user = await authenticate(req, meta);
       const ctx = await authorizeOrg(user, String(raw.orgId ?? ""), options.permission);
       return { ctx, limitKey: `user:${user.principal.userId}` };
+    },
+    handler,
+  );
+}
+
+/**
+ * The door for management routes that automation may call with an API key
+ * (`Authorization: Bearer ghk1_…`, management scopes, its own project only) as
+ * well as with a browser session. Same permission map, same path after.
+ */
+export function withOrgOrKey<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType, R extends z.ZodType>(
+  options: Options<B, Q, P, R> & { permission: Permission },
+  handler: (ctx: ManagementContext, input: Input<Parsed<B>, Parsed<Q>, Parsed<P>>) => Promise<Result<R>>,
+): RouteHandler {
+  return door(
+    options,
+    async (req, meta, raw) => {
+      const token = bearerToken(req.headers);
+      if (token === null) {
+        const user = await authenticate(req, meta);
+        const ctx = await authorizeOrg(user, String(raw.orgId ?? ""), options.permission);
+        return { ctx, limitKey: `user:${user.principal.userId}` };
+      }
+      const projectId = typeof raw.projectId === "string" ? raw.projectId : undefined;
+      const request = { token, origin: req.headers.get("origin"), orgId: String(raw.orgId ?? ""), projectId, permission: options.permission };
+      const ctx = await authorizeKey(request, meta);
+      return { ctx, limitKey: `key:${ctx.principal.keyId}` };
     },
     handler,
   );

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { encode } from "next-auth/jwt";
+import { issueSecret } from "@/lib/api-keys/format";
 import { db } from "@/lib/db/client";
 import type { Role } from "@/lib/security/permissions";
 
@@ -40,6 +41,38 @@ export async function makeInvitation(orgId: string, role: Role = "VIEWER") {
   });
 }
 
+export interface TestApiKey {
+  id: string;
+  secret: string;
+  prefix: string;
+}
+
+/** An API key straight in the database (no audit event): for tests of the doors, not of the service. */
+export async function makeApiKey(
+  orgId: string,
+  projectId: string,
+  options: { scopes?: string[]; ipAllowlist?: string[]; allowedOrigins?: string[]; expiresAt?: Date | null; revokedAt?: Date | null; rateLimit?: number | null } = {},
+): Promise<TestApiKey> {
+  const issued = issueSecret();
+  const key = await db.apiKey.create({
+    data: {
+      orgId,
+      projectId,
+      name: `Key ${unique()}`,
+      prefix: issued.prefix,
+      last4: issued.last4,
+      scopes: options.scopes ?? ["chat", "models"],
+      ipAllowlist: options.ipAllowlist ?? [],
+      allowedOrigins: options.allowedOrigins ?? [],
+      expiresAt: options.expiresAt ?? null,
+      revokedAt: options.revokedAt ?? null,
+      rateLimit: options.rateLimit ?? null,
+      secrets: { create: { hash: issued.hash, prefix: issued.prefix, last4: issued.last4 } },
+    },
+  });
+  return { id: key.id, secret: issued.secret, prefix: issued.prefix };
+}
+
 /** An org with one member of every role, a project, an extra VIEWER and a pending invitation. */
 export async function makeTenant(name: string) {
   const org = await makeOrg(name);
@@ -52,7 +85,8 @@ export async function makeTenant(name: string) {
   const project = await makeProject(org.id);
   const extraViewer = await makeMember(org.id, "VIEWER", "extra");
   const invitation = await makeInvitation(org.id);
-  return { org, members, project, extraViewer, invitation };
+  const apiKey = await makeApiKey(org.id, project.id);
+  return { org, members, project, extraViewer, invitation, apiKey };
 }
 
 export type Tenant = Awaited<ReturnType<typeof makeTenant>>;

@@ -8,13 +8,16 @@ export interface CallOptions {
   body?: unknown;
   params?: Record<string, string>;
   headers?: Record<string, string>;
+  /** The Origin header of a write; null sends none (a server-side API caller). */
+  origin?: string | null;
 }
 
 /** Call a route handler the way Next does: a NextRequest and a params promise. */
 export async function callRoute(handler: RouteHandler, method: string, path: string, options: CallOptions = {}) {
   const headers = new Headers({ host: "localhost:3000", "user-agent": "vitest", "x-forwarded-for": "203.0.113.7", ...options.headers });
   if (options.cookie) headers.set("cookie", options.cookie);
-  if (method !== "GET" && method !== "HEAD" && !headers.has("origin")) headers.set("origin", ORIGIN);
+  const origin = options.origin === undefined ? ORIGIN : options.origin;
+  if (method !== "GET" && method !== "HEAD" && !headers.has("origin") && origin !== null) headers.set("origin", origin);
   let body: string | undefined;
   if (options.body !== undefined) {
     body = JSON.stringify(options.body);

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
 import { ERROR_STATUS, type ErrorCode } from "@/lib/security/errors";
-import { can, ROLES, type Role } from "@/lib/security/permissions";
+import { can, ROLES, scopePermissions, type Role } from "@/lib/security/permissions";
 import type { RouteHandler } from "@/lib/security/route";
-import { makeTenant, makeUser, sessionCookie, type Tenant, type TestUser } from "../../support/fixtures";
+import { makeApiKey, makeTenant, makeUser, sessionCookie, type Tenant, type TestUser } from "../../support/fixtures";
 import { callRoute } from "../../support/http";
 import { nextHeadersMock, scope } from "../../support/next-request-scope";
 import { discoverActions, discoverRoutes, secretsOf, snapshot } from "./matrix-helpers";
@@ -18,7 +18,12 @@ vi.mock("next/headers", () => nextHeadersMock);
  * disabled user and anonymously. Each decision must equal the permission map,
  * and a foreign tenant's data must be neither changed nor revealed.
  */
-type Principal = { kind: "role"; role: Role } | { kind: "outsider" } | { kind: "disabled" } | { kind: "anonymous" };
+type Principal =
+  | { kind: "role"; role: Role }
+  | { kind: "key"; scopes: string[]; revoked?: boolean }
+  | { kind: "outsider" }
+  | { kind: "disabled" }
+  | { kind: "anonymous" };
 type Variant = "own" | "foreign-org" | "foreign-resource";
 
 interface Outcome {
@@ -35,20 +40,43 @@ for (const [key, { file, method }] of routes) routeHandlers.set(key, (await impo
 let counted = 0;
 let leaks = 0;
 
-function principals(): Principal[] {
-  return [...ROLES.map((role) => ({ kind: "role", role }) as const), { kind: "outsider" }, { kind: "disabled" }, { kind: "anonymous" }];
+/** API keys of the own tenant's project: SDK-only, read-only and read-write management, and a revoked one. */
+const KEY_PRINCIPALS: Principal[] = [
+  { kind: "key", scopes: ["chat", "models"] },
+  { kind: "key", scopes: ["management:read"] },
+  { kind: "key", scopes: ["management:write"] },
+  { kind: "key", scopes: ["chat", "models", "management:write"], revoked: true },
+];
+
+function principals(kind: "route" | "action"): Principal[] {
+  const people: Principal[] = [...ROLES.map((role) => ({ kind: "role", role }) as const), { kind: "outsider" }, { kind: "disabled" }, { kind: "anonymous" }];
+  return kind === "route" ? [...people, ...KEY_PRINCIPALS] : people;
 }
 
 function variants(door: Door, principal: Principal): Variant[] {
-  if (door.scope !== "org" || principal.kind !== "role") return ["own"];
+  if (door.scope !== "org") return ["own"];
+  const probes = principal.kind === "role" || (principal.kind === "key" && door.apiKeys && !principal.revoked);
+  if (!probes) return ["own"];
   return door.hasResource ? ["own", "foreign-org", "foreign-resource"] : ["own", "foreign-org"];
 }
 
+function expectedForKey(door: Door, principal: Extract<Principal, { kind: "key" }>, variant: Variant): number {
+  if (door.scope === "public") return door.success;
+  if (door.scope === "user" || (door.scope === "org" && !door.apiKeys)) return 401;
+  if (principal.revoked) return 401;
+  if (door.scope === "gateway") return principal.scopes.includes(door.keyScope) ? door.success : 403;
+  // A key's project is its tenant boundary, checked before its scopes, like an org for a member.
+  if (variant !== "own") return 404;
+  return scopePermissions(principal.scopes).has(door.permission) ? door.success : 403;
+}
+
 function expected(door: Door, principal: Principal, variant: Variant): number {
+  if (principal.kind === "key") return expectedForKey(door, principal, variant);
   if (door.scope === "public") return door.success;
   if (principal.kind === "anonymous") return 401;
   if (principal.kind === "disabled") return 401;
   if (door.scope === "user") return door.success;
+  if (door.scope === "gateway") return 401;
   if (principal.kind === "outsider") return 404;
   if (variant === "foreign-org") return 404;
   if (!can(principal.role, door.permission)) return 403;
@@ -57,6 +85,8 @@ function expected(door: Door, principal: Principal, variant: Variant): number {
 
 async function callerFor(principal: Principal, own: Tenant): Promise<TestUser | null> {
   switch (principal.kind) {
+    case "key":
+      return null;
     case "role":
       return own.members[principal.role].user;
     case "outsider":
@@ -76,7 +106,9 @@ async function invoke(kind: "route" | "action", key: string, door: Door, s: Scen
   const cookie = s.caller ? await sessionCookie(s.caller.id) : null;
   if (kind === "route") {
     const [method, path] = key.split(" ") as [string, string];
-    const res = await callRoute(routeHandlers.get(key)!, method, path, { cookie, params: built.params, body: built.body });
+    // An API caller sends its key and no browser Origin.
+    const keyed = s.bearer ? { headers: { authorization: `Bearer ${s.bearer}` }, origin: null } : {};
+    const res = await callRoute(routeHandlers.get(key)!, method, path, { cookie, params: built.params, body: built.body, ...keyed });
     return { status: res.status, code: (res.json as { error?: { code?: string } })?.error?.code, text: res.text };
   }
   scope.cookie = cookie ?? "";
@@ -85,22 +117,33 @@ async function invoke(kind: "route" | "action", key: string, door: Door, s: Scen
   return { status, code: result.code, text: JSON.stringify(result) };
 }
 
+function describePrincipal(principal: Principal): string {
+  if (principal.kind === "role") return principal.role;
+  if (principal.kind === "key") return `key[${principal.scopes.join(",")}]${principal.revoked ? " revoked" : ""}`;
+  return principal.kind;
+}
+
 function describeDoors(kind: "route" | "action", doors: Record<string, Door | { scope: "auth" }>) {
   for (const [key, door] of Object.entries(doors)) {
     if (door.scope === "auth") continue;
     describe(key, () => {
-      for (const principal of principals()) {
+      for (const principal of principals(kind)) {
         for (const variant of variants(door, principal)) {
-          const who = principal.kind === "role" ? principal.role : principal.kind;
+          const who = describePrincipal(principal);
           const want = expected(door, principal, variant);
           it(`${who} / ${variant} → ${want}`, async () => {
             const own = await makeTenant("Own");
             const foreign = await makeTenant("Foreign");
             const caller = await callerFor(principal, own);
+            const bearer =
+              principal.kind === "key"
+                ? (await makeApiKey(own.org.id, own.project.id, { scopes: principal.scopes, revokedAt: principal.revoked ? new Date() : null })).secret
+                : undefined;
             const scenario: Scenario = {
               target: variant === "foreign-org" ? foreign : own,
               resource: variant === "own" ? own : foreign,
               caller,
+              bearer,
             };
             const before = await snapshot(foreign);
             const outcome = await invoke(kind, key, door, scenario);

@@ -60,16 +60,22 @@ export async function makeInvitationFor(caller: TestUser | null): Promise<string
 
 /** Everything a foreign caller must not change or see, to compare before and after. */
 export async function snapshot(tenant: Tenant) {
-  const [org, projects, members, invitations] = await Promise.all([
+  const [org, projects, members, invitations, apiKeys, secrets] = await Promise.all([
     db.org.findUnique({ where: { id: tenant.org.id }, select: { name: true, deletedAt: true } }),
     db.project.findMany({ where: { orgId: tenant.org.id }, select: { id: true, name: true }, orderBy: { id: "asc" } }),
     db.membership.findMany({ where: { orgId: tenant.org.id }, select: { id: true, role: true }, orderBy: { id: "asc" } }),
     db.invitation.findMany({ where: { orgId: tenant.org.id }, select: { id: true, revokedAt: true, acceptedAt: true }, orderBy: { id: "asc" } }),
+    db.apiKey.findMany({
+      where: { orgId: tenant.org.id },
+      select: { id: true, name: true, prefix: true, scopes: true, ipAllowlist: true, allowedOrigins: true, revokedAt: true },
+      orderBy: { id: "asc" },
+    }),
+    db.apiKeySecret.findMany({ where: { apiKey: { orgId: tenant.org.id } }, select: { hash: true, expiresAt: true }, orderBy: { hash: "asc" } }),
   ]);
-  return { org, projects, members, invitations };
+  return { org, projects, members, invitations, apiKeys, secrets };
 }
 
 /** Strings that identify a tenant's data; none may appear in a foreign caller's response. */
 export function secretsOf(tenant: Tenant): string[] {
-  return [tenant.org.name, tenant.org.slug, tenant.project.id, tenant.project.name, tenant.members.OWNER.user.email, tenant.extraViewer.user.email, tenant.invitation.email];
+  return [tenant.org.name, tenant.org.slug, tenant.project.id, tenant.project.name, tenant.members.OWNER.user.email, tenant.extraViewer.user.email, tenant.invitation.email, tenant.apiKey.prefix, tenant.apiKey.id];
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { ApiKeyScope } from "@/lib/api-keys/schemas";
 import type { Permission } from "@/lib/security/permissions";
 import type { Tenant, TestUser } from "../../support/fixtures";
 import { makeInvitationFor } from "./matrix-helpers";
@@ -13,6 +14,8 @@ export interface Scenario {
   target: Tenant;
   resource: Tenant;
   caller: TestUser | null;
+  /** An API key secret sent as `Authorization: Bearer` instead of a session. */
+  bearer?: string;
 }
 
 export interface Built {
@@ -21,12 +24,24 @@ export interface Built {
 }
 
 export type Door =
-  | { scope: "org"; permission: Permission; success: number; hasResource?: boolean; build: (s: Scenario) => Built | Promise<Built> }
+  | {
+      scope: "org";
+      permission: Permission;
+      success: number;
+      hasResource?: boolean;
+      /** The route also admits API keys with management scopes (withOrgOrKey). */
+      apiKeys?: boolean;
+      build: (s: Scenario) => Built | Promise<Built>;
+    }
+  /** SDK endpoints: an API key with `keyScope`; `success` is the status once past the door (no provider key sent). */
+  | { scope: "gateway"; keyScope: ApiKeyScope; success: number; build?: (s: Scenario) => Built }
   | { scope: "user"; success: number; build: (s: Scenario) => Built | Promise<Built> }
   | { scope: "public"; success: number; build?: (s: Scenario) => Built };
 
 const fresh = (label: string) => `${label} ${randomUUID().slice(0, 6)}`;
 const orgParams = (s: Scenario) => ({ orgId: s.target.org.id });
+const keyParams = (s: Scenario) => ({ ...orgParams(s), projectId: s.resource.project.id, keyId: s.resource.apiKey.id });
+const chatBody = { model: "gpt-4o-mini", messages: [{ role: "user", content: "hello" }] };
 
 export const ROUTES: Record<string, Door | { scope: "auth" }> = {
   "GET /api/health": { scope: "public", success: 200 },
@@ -40,7 +55,7 @@ export const ROUTES: Record<string, Door | { scope: "auth" }> = {
     success: 200,
     build: async (s) => ({ body: { token: await makeInvitationFor(s.caller) } }),
   },
-  "GET /api/v1/orgs/[orgId]": { scope: "org", permission: "org.read", success: 200, build: (s) => ({ params: orgParams(s) }) },
+  "GET /api/v1/orgs/[orgId]": { scope: "org", permission: "org.read", success: 200, apiKeys: true, build: (s) => ({ params: orgParams(s) }) },
   "PATCH /api/v1/orgs/[orgId]": {
     scope: "org",
     permission: "org.update",
@@ -60,6 +75,7 @@ export const ROUTES: Record<string, Door | { scope: "auth" }> = {
     permission: "projects.read",
     success: 200,
     hasResource: true,
+    apiKeys: true,
     build: (s) => ({ params: { ...orgParams(s), projectId: s.resource.project.id } }),
   },
   "PATCH /api/v1/orgs/[orgId]/projects/[projectId]": {
@@ -76,6 +92,59 @@ export const ROUTES: Record<string, Door | { scope: "auth" }> = {
     hasResource: true,
     build: (s) => ({ params: { ...orgParams(s), projectId: s.resource.project.id } }),
   },
+  "GET /api/v1/orgs/[orgId]/projects/[projectId]/api-keys": {
+    scope: "org",
+    permission: "api_keys.read",
+    success: 200,
+    hasResource: true,
+    apiKeys: true,
+    build: (s) => ({ params: { ...orgParams(s), projectId: s.resource.project.id } }),
+  },
+  "POST /api/v1/orgs/[orgId]/projects/[projectId]/api-keys": {
+    scope: "org",
+    permission: "api_keys.create",
+    success: 201,
+    hasResource: true,
+    apiKeys: true,
+    build: (s) => ({ params: { ...orgParams(s), projectId: s.resource.project.id }, body: { name: fresh("Key"), scopes: ["chat"] } }),
+  },
+  "GET /api/v1/orgs/[orgId]/projects/[projectId]/api-keys/[keyId]": {
+    scope: "org",
+    permission: "api_keys.read",
+    success: 200,
+    hasResource: true,
+    apiKeys: true,
+    build: (s) => ({ params: keyParams(s) }),
+  },
+  "PATCH /api/v1/orgs/[orgId]/projects/[projectId]/api-keys/[keyId]": {
+    scope: "org",
+    permission: "api_keys.manage",
+    success: 200,
+    hasResource: true,
+    apiKeys: true,
+    build: (s) => ({ params: keyParams(s), body: { name: fresh("Renamed key"), ipAllowlist: ["203.0.113.0/24"] } }),
+  },
+  "DELETE /api/v1/orgs/[orgId]/projects/[projectId]/api-keys/[keyId]": {
+    scope: "org",
+    permission: "api_keys.manage",
+    success: 200,
+    hasResource: true,
+    apiKeys: true,
+    build: (s) => ({ params: keyParams(s) }),
+  },
+  "POST /api/v1/orgs/[orgId]/projects/[projectId]/api-keys/[keyId]/rotate": {
+    scope: "org",
+    permission: "api_keys.manage",
+    success: 200,
+    hasResource: true,
+    apiKeys: true,
+    build: (s) => ({ params: keyParams(s), body: { graceSeconds: 60 } }),
+  },
+  "POST /api/v1/chat/completions": { scope: "gateway", keyScope: "chat", success: 400, build: () => ({ body: chatBody }) },
+  // A preflight names no key: refused for an origin no live key allows (CORS tests cover the grant).
+  "OPTIONS /api/v1/chat/completions": { scope: "public", success: 403 },
+  "GET /api/v1/models": { scope: "gateway", keyScope: "models", success: 400 },
+  "OPTIONS /api/v1/models": { scope: "public", success: 403 },
   "GET /api/v1/orgs/[orgId]/members": { scope: "org", permission: "members.read", success: 200, build: (s) => ({ params: orgParams(s) }) },
   "PATCH /api/v1/orgs/[orgId]/members/[memberId]": {
     scope: "org",
@@ -159,6 +228,34 @@ export const ACTIONS: Record<string, Door> = {
     success: 200,
     hasResource: true,
     build: (s) => inOrg(s, { memberId: s.resource.extraViewer.membership.id }),
+  },
+  "lib/api-keys/actions.ts#createApiKeyAction": {
+    scope: "org",
+    permission: "api_keys.create",
+    success: 200,
+    hasResource: true,
+    build: (s) => inOrg(s, { projectId: s.resource.project.id, name: fresh("Key"), scopes: ["chat"] }),
+  },
+  "lib/api-keys/actions.ts#updateApiKeyAction": {
+    scope: "org",
+    permission: "api_keys.manage",
+    success: 200,
+    hasResource: true,
+    build: (s) => inOrg(s, { projectId: s.resource.project.id, keyId: s.resource.apiKey.id, patch: { allowedOrigins: ["https://app.example.com"] } }),
+  },
+  "lib/api-keys/actions.ts#rotateApiKeyAction": {
+    scope: "org",
+    permission: "api_keys.manage",
+    success: 200,
+    hasResource: true,
+    build: (s) => inOrg(s, { projectId: s.resource.project.id, keyId: s.resource.apiKey.id, graceSeconds: 0 }),
+  },
+  "lib/api-keys/actions.ts#revokeApiKeyAction": {
+    scope: "org",
+    permission: "api_keys.manage",
+    success: 200,
+    hasResource: true,
+    build: (s) => inOrg(s, { projectId: s.resource.project.id, keyId: s.resource.apiKey.id, confirm: true }),
   },
   "lib/members/actions.ts#acceptInvitationAction": {
     scope: "user",

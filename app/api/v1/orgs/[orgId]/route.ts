@@ -1,8 +1,8 @@
 import { deleteOrg, getOrg, renameOrg } from "@/lib/orgs/service";
 import { orgDto, updateOrgInput } from "@/lib/orgs/schemas";
-import { withOrg } from "@/lib/security/route";
+import { withOrg, withOrgOrKey } from "@/lib/security/route";
 
-export const GET = withOrg({ permission: "org.read", response: orgDto }, (ctx) => getOrg(ctx.orgId));
+export const GET = withOrgOrKey({ permission: "org.read", response: orgDto }, (ctx) => getOrg(ctx.orgId));
 
 export const PATCH = withOrg({ permission: "org.update", body: updateOrgInput, response: orgDto }, (ctx, { body }) => renameOrg(ctx, body));
 

@@ -1,8 +1,8 @@
 import { deleteProject, getProject, renameProject } from "@/lib/projects/service";
 import { projectDto, projectParams, renameProjectInput } from "@/lib/projects/schemas";
-import { withOrg } from "@/lib/security/route";
+import { withOrg, withOrgOrKey } from "@/lib/security/route";
 
-export const GET = withOrg({ permission: "projects.read", params: projectParams, response: projectDto }, (ctx, { params }) =>
+export const GET = withOrgOrKey({ permission: "projects.read", params: projectParams, response: projectDto }, (ctx, { params }) =>
   getProject(ctx.orgId, params.projectId),
 );
 

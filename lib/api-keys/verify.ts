@@ -1,0 +1,156 @@
+import "server-only";
+import { db } from "@/lib/db/client";
+import { increment } from "@/lib/metrics";
+import { cidrMatcher } from "@/lib/net/cidr";
+import { originMatcher } from "@/lib/net/origin";
+import { AppError } from "@/lib/security/errors";
+import { KeyCache } from "./cache";
+import { hashApiKey, looksLikeApiKey } from "./format";
+import type { ApiKeyScope } from "./schemas";
+
+/**
+ * API-key verification on the hot path. The key's hash is looked up once per
+ * `KEY_CACHE_TTL_MS` per instance (one query that also brings the project's
+ * and org's data-handling settings); between loads every check runs from
+ * memory. Each failure has its own error code; an unknown key, a key of a
+ * deleted org and a malformed key all answer `invalid_api_key`, so nothing
+ * tells a caller whether some other org's key exists.
+ */
+export const KEY_CACHE_TTL_MS = 5_000;
+const MAX_CACHED_KEYS = 10_000;
+
+export interface KeyRecord {
+  keyId: string;
+  orgId: string;
+  orgSlug: string;
+  projectId: string;
+  prefix: string;
+  scopes: ReadonlySet<string>;
+  /** Requests per minute for this key; null for the default policy. */
+  rateLimit: number | null;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  /** End of this secret's rotation grace window; null for the current secret. */
+  secretExpiresAt: number | null;
+  /** null: no IP restriction. */
+  ipAllowed: ((ip: string) => boolean) | null;
+  /** null: no browser origin is allowed. */
+  originAllowed: ((origin: string) => boolean) | null;
+  storePrompts: boolean;
+  storeResponses: boolean;
+  lastUsedAt: number | null;
+}
+
+const ms = (date: Date | null | undefined) => (date ? date.getTime() : null);
+
+async function loadKey(hash: string): Promise<KeyRecord | null> {
+  const secret = await db.apiKeySecret.findUnique({
+    where: { hash },
+    select: {
+      expiresAt: true,
+      apiKey: {
+        select: {
+          id: true,
+          orgId: true,
+          projectId: true,
+          prefix: true,
+          scopes: true,
+          rateLimit: true,
+          expiresAt: true,
+          revokedAt: true,
+          lastUsedAt: true,
+          ipAllowlist: true,
+          allowedOrigins: true,
+          org: { select: { slug: true, deletedAt: true, settings: { select: { storePrompts: true, storeResponses: true } } } },
+          project: { select: { settings: { select: { storePrompts: true, storeResponses: true } } } },
+        },
+      },
+    },
+  });
+  if (!secret || secret.apiKey.org.deletedAt) return null;
+  const key = secret.apiKey;
+  const org = key.org.settings;
+  const project = key.project.settings;
+  return {
+    keyId: key.id,
+    orgId: key.orgId,
+    orgSlug: key.org.slug,
+    projectId: key.projectId,
+    prefix: key.prefix,
+    scopes: new Set(key.scopes),
+    rateLimit: key.rateLimit,
+    expiresAt: ms(key.expiresAt),
+    revokedAt: ms(key.revokedAt),
+    secretExpiresAt: ms(secret.expiresAt),
+    ipAllowed: key.ipAllowlist.length > 0 ? cidrMatcher(key.ipAllowlist) : null,
+    originAllowed: key.allowedOrigins.length > 0 ? originMatcher(key.allowedOrigins) : null,
+    storePrompts: project?.storePrompts ?? org?.storePrompts ?? false,
+    storeResponses: project?.storeResponses ?? org?.storeResponses ?? false,
+    lastUsedAt: ms(key.lastUsedAt),
+  };
+}
+
+const globalForKeys = globalThis as unknown as { gatehouseKeyCache?: KeyCache<KeyRecord> };
+
+function cache(): KeyCache<KeyRecord> {
+  globalForKeys.gatehouseKeyCache ??= new KeyCache({
+    load: loadKey,
+    ttlMs: KEY_CACHE_TTL_MS,
+    maxEntries: MAX_CACHED_KEYS,
+    onHit: () => increment("apiKeyCacheHits"),
+    onMiss: () => increment("apiKeyCacheMisses"),
+  });
+  return globalForKeys.gatehouseKeyCache;
+}
+
+/** Forget every cached secret of a key (after a change made on this instance). */
+export function evictApiKey(keyId: string): void {
+  cache().evict((record) => record.keyId === keyId);
+}
+
+export function clearApiKeyCache(): void {
+  cache().clear();
+}
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/** The key from `Authorization: Bearer …`, or null when the header is absent. */
+export function bearerToken(headers: Headers): string | null {
+  const header = headers.get("authorization");
+  if (header === null) return null;
+  const match = BEARER.exec(header);
+  if (!match) throw new AppError("invalid_api_key");
+  return match[1]!;
+}
+
+export interface VerifyRequest {
+  token: string;
+  ip: string | null;
+  /** The browser's Origin header, if any. */
+  origin: string | null;
+  /** null: the caller checks permissions itself (management routes). */
+  scope: ApiKeyScope | null;
+  now?: number;
+}
+
+function check(record: KeyRecord | null, request: VerifyRequest): KeyRecord {
+  if (!record) throw new AppError("invalid_api_key");
+  const now = request.now ?? Date.now();
+  if (record.revokedAt !== null) throw new AppError("api_key_revoked");
+  if (record.expiresAt !== null && record.expiresAt <= now) throw new AppError("api_key_expired");
+  if (record.secretExpiresAt !== null && record.secretExpiresAt <= now) throw new AppError("api_key_rotated");
+  if (record.ipAllowed && (request.ip === null || !record.ipAllowed(request.ip))) throw new AppError("ip_not_allowed");
+  if (request.origin !== null && !(record.originAllowed?.(request.origin) ?? false)) throw new AppError("origin_not_allowed");
+  if (request.scope !== null && !record.scopes.has(request.scope)) throw new AppError("insufficient_scope");
+  return record;
+}
+
+/**
+ * Verify a presented key for one scope from one place. Synchronous work only
+ * when the key is cached; a malformed key never reaches the cache or the database.
+ */
+export async function verifyApiKey(request: VerifyRequest): Promise<KeyRecord> {
+  if (!looksLikeApiKey(request.token)) throw new AppError("invalid_api_key");
+  const found = cache().get(hashApiKey(request.token));
+  return check(found instanceof Promise ? await found : found, request);
+}
