@@ -2,6 +2,7 @@ import "server-only";
 import type { AuditAction } from "@/lib/audit/actions";
 import { recordAudit } from "@/lib/audit/record";
 import { db, type Tx } from "@/lib/db/client";
+import { resetOriginIndex } from "@/lib/gateway/cors";
 import type { ManagementContext, OrgId } from "@/lib/security/context";
 import { AppError } from "@/lib/security/errors";
 import { scopePermissions } from "@/lib/security/permissions";
@@ -150,6 +151,7 @@ export async function createApiKey(ctx: ManagementContext, projectId: string, in
     await audit(tx, ctx, "api_key.created", key, { name: key.name, prefix: key.prefix, last4: key.last4, ...restrictions(key) });
     return key;
   });
+  if (row.allowedOrigins.length > 0) resetOriginIndex();
   return { ...toView(row), secret: issued.secret };
 }
 
@@ -168,6 +170,7 @@ export async function updateApiKey(ctx: ManagementContext, projectId: string, ke
     return after;
   });
   evictApiKey(keyId);
+  resetOriginIndex();
   return toView(row);
 }
 
@@ -218,6 +221,7 @@ export async function revokeApiKey(ctx: ManagementContext, projectId: string, ke
     return after;
   });
   evictApiKey(keyId);
+  resetOriginIndex();
   return toView(row);
 }
 

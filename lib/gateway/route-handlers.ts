@@ -1,5 +1,5 @@
 import "server-only";
-import type { NextRequest } from "next/server";
+import { after, type NextRequest } from "next/server";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/security/errors";
 import { parseWith, readJsonBody } from "@/lib/security/input";
@@ -42,10 +42,23 @@ interface Finished {
   text: string | null;
 }
 
-function record(ctx: GatewayContext, request: ChatCompletionRequest, provider: Provider, stream: boolean, done: Finished): void {
+/**
+ * Keep the server up until the usage record is written: Next waits for
+ * `after()` work before a clean shutdown completes. Outside a request (tests
+ * calling handlers directly) there is nothing to wait for.
+ */
+function outlive(written: Promise<void>): void {
+  try {
+    after(written);
+  } catch {
+    // Not inside a Next request: the batch writer still writes it.
+  }
+}
+
+function record(ctx: GatewayContext, request: ChatCompletionRequest, provider: Provider, stream: boolean, done: Finished): Promise<void> {
   const { key } = ctx;
   const store = key.storePrompts || key.storeResponses;
-  recordUsage({
+  return recordUsage({
     orgId: key.orgId,
     projectId: key.projectId,
     apiKeyId: key.keyId,
@@ -68,14 +81,16 @@ function record(ctx: GatewayContext, request: ChatCompletionRequest, provider: P
 function respond(ctx: GatewayContext, request: ChatCompletionRequest, provider: Provider, outcome: ChatOutcome): Response {
   switch (outcome.kind) {
     case "json":
-      record(ctx, request, provider, false, { status: outcome.status, errorCode: null, usage: outcome.usage, text: outcome.text });
+      outlive(record(ctx, request, provider, false, { status: outcome.status, errorCode: null, usage: outcome.usage, text: outcome.text }));
       return Response.json(outcome.body, { status: outcome.status });
     case "error":
-      record(ctx, request, provider, Boolean(request.stream), { status: outcome.status, errorCode: outcome.code, usage: null, text: null });
+      outlive(record(ctx, request, provider, Boolean(request.stream), { status: outcome.status, errorCode: outcome.code, usage: null, text: null }));
       return Response.json({ error: { ...outcome.body.error, request_id: ctx.request.requestId } }, { status: outcome.status });
     case "stream":
-      void outcome.done.then((result) =>
-        record(ctx, request, provider, true, { status: result.error === "client_closed" ? 499 : outcome.status, errorCode: result.error ?? null, usage: result.usage, text: result.text }),
+      outlive(
+        outcome.done.then((result) =>
+          record(ctx, request, provider, true, { status: result.error === "client_closed" ? 499 : outcome.status, errorCode: result.error ?? null, usage: result.usage, text: result.text }),
+        ),
       );
       return new Response(outcome.stream, { status: outcome.status, headers: SSE_HEADERS });
   }

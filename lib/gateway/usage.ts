@@ -8,9 +8,12 @@ import { increment } from "@/lib/metrics";
  * Usage records, written in batches: one INSERT per batch (arrays unnested
  * server-side), so a steady stream of gateway requests costs far less than one
  * query each. A batch goes out when it reaches BATCH_SIZE or FLUSH_MS after its
- * first entry, and at shutdown (`flushUsage`, called from instrumentation on
- * SIGTERM/SIGINT and before exit). A failed write is retried with the next
- * batch; past MAX_PENDING entries the oldest are dropped and counted.
+ * first entry. `recordUsage` returns a promise that settles once the entry is
+ * written (or dropped); the gateway hands it to Next's `after()`, and a
+ * server shutting down cleanly waits for those, so no record is lost on
+ * SIGTERM (instrumentation also flushes at once when the signal arrives).
+ * A failed write is retried with the next batch; past MAX_PENDING entries the
+ * oldest are dropped and counted.
  * `last_used_at` of a key is written at most once per LAST_USED_EVERY_MS.
  */
 const BATCH_SIZE = 1_500;
@@ -38,8 +41,10 @@ export interface UsageEntry {
   content?: { prompt: unknown; response: string | null };
 }
 
+type Pending = UsageEntry & { id: string; settle: () => void };
+
 interface State {
-  pending: (UsageEntry & { id: string })[];
+  pending: Pending[];
   timer: ReturnType<typeof setTimeout> | undefined;
   flushing: Promise<void> | undefined;
   lastUsedWritten: Map<string, number>;
@@ -52,22 +57,26 @@ function state(): State {
   return globalForUsage.gatehouseUsage;
 }
 
-export function recordUsage(entry: UsageEntry): void {
+export function recordUsage(entry: UsageEntry): Promise<void> {
   const s = state();
-  s.pending.push({ ...entry, id: randomUUID() });
+  let settle!: () => void;
+  const written = new Promise<void>((resolve) => (settle = resolve));
+  s.pending.push({ ...entry, id: randomUUID(), settle });
   if (s.pending.length > MAX_PENDING) {
-    const dropped = s.pending.splice(0, s.pending.length - MAX_PENDING).length;
-    increment("usageRecordsDropped", dropped);
-    log.warn("usage records dropped: the database is not keeping up", { dropped });
+    const dropped = s.pending.splice(0, s.pending.length - MAX_PENDING);
+    for (const e of dropped) e.settle();
+    increment("usageRecordsDropped", dropped.length);
+    log.warn("usage records dropped: the database is not keeping up", { dropped: dropped.length });
   }
   if (s.pending.length >= BATCH_SIZE) void flushUsage();
   else if (!s.timer) {
     s.timer = setTimeout(() => void flushUsage(), FLUSH_MS);
     s.timer.unref?.();
   }
+  return written;
 }
 
-async function writeBatch(batch: State["pending"]): Promise<void> {
+async function writeBatch(batch: Pending[]): Promise<void> {
   const col = <K extends keyof UsageEntry>(key: K) => batch.map((e) => e[key]);
   await db.$executeRaw`
     INSERT INTO usage_records (id, org_id, project_id, api_key_id, provider, model, endpoint, stream, status, error_code,
@@ -93,7 +102,7 @@ async function writeBatch(batch: State["pending"]): Promise<void> {
   }
 }
 
-async function touchKeys(batch: State["pending"], lastUsedWritten: Map<string, number>): Promise<void> {
+async function touchKeys(batch: Pending[], lastUsedWritten: Map<string, number>): Promise<void> {
   const latest = new Map<string, Date>();
   for (const e of batch) {
     const seen = latest.get(e.apiKeyId);
@@ -124,6 +133,7 @@ export function flushUsage(): Promise<void> {
     try {
       await writeBatch(batch);
       increment("usageRecordsWritten", batch.length);
+      for (const e of batch) e.settle();
       await touchKeys(batch, s.lastUsedWritten).catch((error: unknown) =>
         log.warn("last-used times not written", { error: error instanceof Error ? error.message : String(error) }),
       );
