@@ -8,6 +8,7 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { startEmbeddedPostgres } from "../lib/db/embedded";
 import { applyMigrations, createDatabase, dropDatabase, uniqueDatabaseName, withDatabase } from "../lib/db/migrate";
+import { startUpstreamServer } from "../tests/support/upstream-server";
 // @ts-expect-error plain ESM helper without types
 import { ensureChromium } from "./chromium.mjs";
 
@@ -55,6 +56,9 @@ async function main() {
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
   const db = await database();
+  // The LLM providers, played by a local server speaking their HTTP protocols; it accepts one provider key.
+  const providerKey = `sk-e2e-${randomBytes(18).toString("hex")}`;
+  const upstream = await startUpstreamServer({ openaiKey: providerKey, anthropicKey: providerKey });
   let server: ReturnType<typeof spawn> | undefined;
   let status = 1;
   try {
@@ -71,6 +75,9 @@ async function main() {
       CRON_SECRET: randomBytes(24).toString("base64url"),
       MASTER_KEY: randomBytes(32).toString("base64"),
       LOG_LEVEL: "info",
+      OPENAI_BASE_URL: upstream.openaiBaseUrl,
+      ANTHROPIC_BASE_URL: upstream.anthropicBaseUrl,
+      GATEWAY_ALLOW_PRIVATE_UPSTREAMS: "true",
     };
     mkdirSync("test-results", { recursive: true });
     const log = createWriteStream("test-results/server.log");
@@ -81,11 +88,19 @@ async function main() {
     // Asynchronously: the embedded database is served from this process's event loop.
     const run = spawn(process.execPath, [PLAYWRIGHT, "test", ...process.argv.slice(2)], {
       stdio: "inherit",
-      env: { ...env, NODE_ENV: "test", E2E_BASE_URL: baseUrl, CHROMIUM_PATH: chromium, E2E_SERVER_LOG: path.resolve("test-results/server.log") },
+      env: {
+        ...env,
+        NODE_ENV: "test",
+        E2E_BASE_URL: baseUrl,
+        CHROMIUM_PATH: chromium,
+        E2E_SERVER_LOG: path.resolve("test-results/server.log"),
+        E2E_PROVIDER_KEY: providerKey,
+      },
     });
     status = await new Promise<number>((resolve) => run.on("exit", (code) => resolve(code ?? 1)));
   } finally {
     server?.kill("SIGTERM");
+    await upstream.close().catch(() => {});
     await db.dispose().catch(() => {});
   }
   process.exit(status);
