@@ -108,6 +108,11 @@ export function evictApiKey(keyId: string): void {
   cache().evict((record) => record.keyId === keyId);
 }
 
+/** Forget every cached key of an org (after its data-handling settings change on this instance). */
+export function evictApiKeysOfOrg(orgId: string): void {
+  cache().evict((record) => record.orgId === orgId);
+}
+
 export function clearApiKeyCache(): void {
   cache().clear();
 }

@@ -20,6 +20,10 @@ export const AUDIT_ACTIONS = [
   "api_key.updated",
   "api_key.rotated",
   "api_key.revoked",
+  "settings.updated",
+  "project_settings.updated",
+  "audit.exported",
+  "retention.run",
   "user.disabled",
   "user.enabled",
 ] as const;
