@@ -1,6 +1,8 @@
 "use client";
 
 import { createColumnHelper } from "@tanstack/react-table";
+import Link from "next/link";
+import { useParams } from "next/navigation";
 import { useMemo, useState } from "react";
 import { createProjectAction, deleteProjectAction, renameProjectAction } from "@/lib/projects/actions";
 import { DataTable } from "@/components/data-table/data-table";
@@ -98,9 +100,18 @@ function RowActions({ orgId, project }: { orgId: string; project: ProjectRow }) 
 }
 
 export function ProjectsView({ orgId, canWrite, projects }: { orgId: string; canWrite: boolean; projects: ProjectRow[] }) {
+  const { org } = useParams<{ org: string }>();
   const columns = useMemo(
     () => [
-      column.accessor("name", { header: "Name", meta: { rowHeader: true, className: "min-w-40 break-words" } }),
+      column.accessor("name", {
+        header: "Name",
+        cell: (info) => (
+          <Link href={`/${org}/projects/${info.row.original.id}`} className="rounded hover:text-accent-700 hover:underline hover:underline-offset-2">
+            {info.getValue()}
+          </Link>
+        ),
+        meta: { rowHeader: true, className: "min-w-40 break-words" },
+      }),
       column.accessor("createdAt", {
         header: "Created",
         cell: (info) => <time dateTime={info.getValue()}>{info.row.original.created}</time>,
@@ -117,7 +128,7 @@ export function ProjectsView({ orgId, canWrite, projects }: { orgId: string; can
           ]
         : []),
     ],
-    [canWrite, orgId],
+    [canWrite, org, orgId],
   );
 
   return (
