@@ -21,6 +21,7 @@ export default async function ProjectsPage({ params }: { params: Promise<{ org: 
       <ProjectsView
         orgId={ctx.orgId}
         canWrite={ctx.permissions.has("projects.write")}
+        canOpen={ctx.permissions.has("api_keys.read")}
         projects={projects.map((p) => ({ id: p.id, name: p.name, createdAt: p.createdAt.toISOString(), created: formatDateTime(p.createdAt) }))}
       />
     </>

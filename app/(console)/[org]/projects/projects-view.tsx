@@ -99,17 +99,20 @@ function RowActions({ orgId, project }: { orgId: string; project: ProjectRow }) 
   );
 }
 
-export function ProjectsView({ orgId, canWrite, projects }: { orgId: string; canWrite: boolean; projects: ProjectRow[] }) {
+export function ProjectsView({ orgId, canWrite, canOpen, projects }: { orgId: string; canWrite: boolean; canOpen: boolean; projects: ProjectRow[] }) {
   const { org } = useParams<{ org: string }>();
   const columns = useMemo(
     () => [
       column.accessor("name", {
         header: "Name",
-        cell: (info) => (
-          <Link href={`/${org}/projects/${info.row.original.id}`} className="rounded hover:text-accent-700 hover:underline hover:underline-offset-2">
-            {info.getValue()}
-          </Link>
-        ),
+        cell: (info) =>
+          canOpen ? (
+            <Link href={`/${org}/projects/${info.row.original.id}`} className="rounded hover:text-accent-700 hover:underline hover:underline-offset-2">
+              {info.getValue()}
+            </Link>
+          ) : (
+            info.getValue()
+          ),
         meta: { rowHeader: true, className: "min-w-40 break-words" },
       }),
       column.accessor("createdAt", {
@@ -128,7 +131,7 @@ export function ProjectsView({ orgId, canWrite, projects }: { orgId: string; can
           ]
         : []),
     ],
-    [canWrite, org, orgId],
+    [canOpen, canWrite, org, orgId],
   );
 
   return (
