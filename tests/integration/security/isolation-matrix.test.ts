@@ -23,7 +23,8 @@ type Principal =
   | { kind: "key"; scopes: string[]; revoked?: boolean }
   | { kind: "outsider" }
   | { kind: "disabled" }
-  | { kind: "anonymous" };
+  | { kind: "anonymous" }
+  | { kind: "cron"; secret: "right" | "wrong" };
 type Variant = "own" | "foreign-org" | "foreign-resource";
 
 interface Outcome {
@@ -48,9 +49,16 @@ const KEY_PRINCIPALS: Principal[] = [
   { kind: "key", scopes: ["chat", "models", "management:write"], revoked: true },
 ];
 
-function principals(kind: "route" | "action"): Principal[] {
+/** Callers presenting a bearer secret to the operator (cron) doors: the configured one, and another. */
+const CRON_PRINCIPALS: Principal[] = [
+  { kind: "cron", secret: "right" },
+  { kind: "cron", secret: "wrong" },
+];
+
+function principals(kind: "route" | "action", door: Door): Principal[] {
   const people: Principal[] = [...ROLES.map((role) => ({ kind: "role", role }) as const), { kind: "outsider" }, { kind: "disabled" }, { kind: "anonymous" }];
-  return kind === "route" ? [...people, ...KEY_PRINCIPALS] : people;
+  if (kind === "action") return people;
+  return door.scope === "cron" ? [...people, ...KEY_PRINCIPALS, ...CRON_PRINCIPALS] : [...people, ...KEY_PRINCIPALS];
 }
 
 function variants(door: Door, principal: Principal): Variant[] {
@@ -62,6 +70,7 @@ function variants(door: Door, principal: Principal): Variant[] {
 
 function expectedForKey(door: Door, principal: Extract<Principal, { kind: "key" }>, variant: Variant): number {
   if (door.scope === "public") return door.success;
+  if (door.scope === "cron") return 401;
   if (door.scope === "user" || (door.scope === "org" && !door.apiKeys)) return 401;
   if (principal.revoked) return 401;
   if (door.scope === "gateway") return principal.scopes.includes(door.keyScope) ? door.success : 403;
@@ -71,6 +80,8 @@ function expectedForKey(door: Door, principal: Extract<Principal, { kind: "key" 
 }
 
 function expected(door: Door, principal: Principal, variant: Variant): number {
+  if (door.scope === "cron") return principal.kind === "cron" && principal.secret === "right" ? door.success : 401;
+  if (principal.kind === "cron") return door.scope === "public" ? door.success : 401;
   if (principal.kind === "key") return expectedForKey(door, principal, variant);
   if (door.scope === "public") return door.success;
   if (principal.kind === "anonymous") return 401;
@@ -97,6 +108,7 @@ async function callerFor(principal: Principal, own: Tenant): Promise<TestUser | 
       return owner;
     }
     case "anonymous":
+    case "cron":
       return null;
   }
 }
@@ -120,6 +132,7 @@ async function invoke(kind: "route" | "action", key: string, door: Door, s: Scen
 function describePrincipal(principal: Principal): string {
   if (principal.kind === "role") return principal.role;
   if (principal.kind === "key") return `key[${principal.scopes.join(",")}]${principal.revoked ? " revoked" : ""}`;
+  if (principal.kind === "cron") return `${principal.secret} cron secret`;
   return principal.kind;
 }
 
@@ -127,7 +140,7 @@ function describeDoors(kind: "route" | "action", doors: Record<string, Door | { 
   for (const [key, door] of Object.entries(doors)) {
     if (door.scope === "auth") continue;
     describe(key, () => {
-      for (const principal of principals(kind)) {
+      for (const principal of principals(kind, door)) {
         for (const variant of variants(door, principal)) {
           const who = describePrincipal(principal);
           const want = expected(door, principal, variant);
@@ -138,7 +151,9 @@ function describeDoors(kind: "route" | "action", doors: Record<string, Door | { 
             const bearer =
               principal.kind === "key"
                 ? (await makeApiKey(own.org.id, own.project.id, { scopes: principal.scopes, revokedAt: principal.revoked ? new Date() : null })).secret
-                : undefined;
+                : principal.kind === "cron"
+                  ? (principal.secret === "right" ? process.env.CRON_SECRET! : `${process.env.CRON_SECRET}x`)
+                  : undefined;
             const scenario: Scenario = {
               target: variant === "foreign-org" ? foreign : own,
               resource: variant === "own" ? own : foreign,

@@ -36,6 +36,8 @@ export type Door =
   /** SDK endpoints: an API key with `keyScope`; `success` is the status once past the door (no provider key sent). */
   | { scope: "gateway"; keyScope: ApiKeyScope; success: number; build?: (s: Scenario) => Built }
   | { scope: "user"; success: number; build: (s: Scenario) => Built | Promise<Built> }
+  /** Operator routes behind `Authorization: Bearer $CRON_SECRET` (withCron): only that secret passes. */
+  | { scope: "cron"; success: number; build?: (s: Scenario) => Built }
   | { scope: "public"; success: number; build?: (s: Scenario) => Built };
 
 const fresh = (label: string) => `${label} ${randomUUID().slice(0, 6)}`;
@@ -145,6 +147,9 @@ export const ROUTES: Record<string, Door | { scope: "auth" }> = {
   "OPTIONS /api/v1/chat/completions": { scope: "public", success: 403 },
   "GET /api/v1/models": { scope: "gateway", keyScope: "models", success: 400 },
   "OPTIONS /api/v1/models": { scope: "public", success: 403 },
+  // The benchmark's baseline exists only in a server started with GATEHOUSE_BENCH=1; everywhere else, 404 for anyone.
+  "POST /api/internal/bench/passthrough": { scope: "public", success: 404, build: () => ({ body: chatBody }) },
+  "GET /api/internal/metrics": { scope: "cron", success: 200 },
   "GET /api/v1/orgs/[orgId]/members": { scope: "org", permission: "members.read", success: 200, build: (s) => ({ params: orgParams(s) }) },
   "PATCH /api/v1/orgs/[orgId]/members/[memberId]": {
     scope: "org",

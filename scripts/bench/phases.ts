@@ -1,0 +1,191 @@
+// The phases of the gateway benchmark. Each returns its figures and how many
+// gateway requests it saw admitted (answered 200): each of those must end up
+// with a usage record.
+import { randomBytes } from "node:crypto";
+import { delta, loadRun, median, percentile, send, sequentialClient, sleep, timedRound, type LoadResult, type Metrics, type Target } from "./load";
+import { seedKey, seedKeys, type BenchDatabase, type SeededKey } from "./setup";
+
+export interface Settings {
+  connections: number;
+  seconds: number;
+  warmup: number;
+  runs: number;
+  rounds: number;
+  roundSize: number;
+  blocked: number;
+}
+
+export interface Bench {
+  db: BenchDatabase["db"];
+  baseUrl: string;
+  openaiBaseUrl: string;
+  settings: Settings;
+  metrics: () => Promise<Metrics>;
+  progress: (line: string) => void;
+}
+
+/** Requests one org may take in the whole run: below the fixed per-org policy (6,000 a minute) with a margin. */
+export const PER_ORG_BUDGET = 4_000;
+/** Long enough for the usage batch timer (2 s) to have fired. */
+const QUIET_MS = 3_000;
+const HIGH_LIMIT = 1_000_000;
+const PROVIDER_KEY = `sk-bench-${randomBytes(12).toString("hex")}`;
+
+const chat = (stream: boolean) =>
+  JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello to the benchmark" }], max_tokens: 16, ...(stream ? { stream: true } : {}) });
+
+/** (a) the gateway with one of `keys` per connection or round, (b) the passthrough baseline, (c) the upstream itself. */
+export function targets(bench: Bench, stream = false) {
+  const body = chat(stream);
+  const json = { "content-type": "application/json" };
+  const upstream = new URL(`${bench.openaiBaseUrl}/chat/completions`);
+  return {
+    gateway: (keys: SeededKey[]): Target => ({
+      origin: bench.baseUrl,
+      path: "/api/v1/chat/completions",
+      headers: (i) => ({ ...json, authorization: `Bearer ${keys[i % keys.length]!.secret}`, "x-provider-key": PROVIDER_KEY }),
+      body,
+    }),
+    passthrough: { origin: bench.baseUrl, path: "/api/internal/bench/passthrough", headers: () => ({ ...json, "x-provider-key": PROVIDER_KEY }), body } satisfies Target,
+    direct: { origin: upstream.origin, path: upstream.pathname, headers: () => ({ ...json, authorization: `Bearer ${PROVIDER_KEY}` }), body } satisfies Target,
+  };
+}
+
+const ok = (result: LoadResult) => result.statuses["200"] ?? 0;
+
+/** Warm both routes (JIT, connections, key cache, Redis scripts) and learn the rates that size the runs. */
+export async function warmUp(bench: Bench) {
+  const { settings: s } = bench;
+  const t = targets(bench);
+  bench.progress(`warm-up: ${s.warmup} requests of (a), then of (b)`);
+  const gateway = await loadRun(t.gateway(await seedKeys(bench.db, "warm", Math.ceil(s.warmup / PER_ORG_BUDGET), HIGH_LIMIT)), s.connections, s.warmup);
+  const passthrough = await loadRun(t.passthrough, s.connections, s.warmup);
+  return { gatewayRps: gateway.rps, passthroughRps: passthrough.rps, admitted: ok(gateway) };
+}
+
+/**
+ * Interleaved runs of (a) and (b), about `seconds` each, with the server's
+ * counters read around them: (b) touches neither the database nor Redis, so
+ * the deltas are (a)'s, the usage batches its requests caused included.
+ * Each (a) run has fresh keys, each in its own org, enough to keep every org
+ * under its limit.
+ */
+export async function loadRuns(bench: Bench, warm: { gatewayRps: number; passthroughRps: number }) {
+  const { settings: s } = bench;
+  const t = targets(bench);
+  const amountA = warm.gatewayRps * s.seconds;
+  const keysPerRun = Math.max(1, Math.ceil((amountA * 1.5) / PER_ORG_BUDGET));
+  const runKeys: SeededKey[][] = [];
+  for (let i = 0; i < s.runs; i++) runKeys.push(await seedKeys(bench.db, `run${i}-`, keysPerRun, HIGH_LIMIT));
+  await sleep(QUIET_MS);
+  const before = await bench.metrics();
+  const a: LoadResult[] = [];
+  const b: LoadResult[] = [];
+  for (let i = 0; i < s.runs; i++) {
+    for (const which of i % 2 === 0 ? (["a", "b"] as const) : (["b", "a"] as const)) {
+      bench.progress(`run ${i + 1}/${s.runs} (${which}): about ${s.seconds} s`);
+      if (which === "a") a.push(await loadRun(t.gateway(runKeys[i]!), s.connections, amountA));
+      else b.push(await loadRun(t.passthrough, s.connections, warm.passthroughRps * s.seconds));
+    }
+  }
+  await sleep(QUIET_MS);
+  const counters = delta(await bench.metrics(), before);
+  return { a, b, keysPerRun, counters, admitted: a.reduce((n, r) => n + ok(r), 0) };
+}
+
+export interface RoundStats {
+  p50: number;
+  p99: number;
+}
+
+const stats = (times: number[]): RoundStats => ({ p50: median(times), p99: percentile(times, 99) });
+
+/**
+ * Sequential rounds on one kept-alive connection per target, the order of
+ * (a), (b), (c) rotating from round to round; each round starts with one
+ * untimed request per target. Also the Redis round trips per request with no
+ * concurrency (no two requests can share a pipeline).
+ */
+export async function sequentialRounds(bench: Bench) {
+  const { settings: s } = bench;
+  const t = targets(bench);
+  bench.progress(`sequential: ${s.rounds} rounds of ${s.roundSize} requests each of (a), (b) and (c)`);
+  const perRound = s.roundSize + 1;
+  const keys = await seedKeys(bench.db, "seq", Math.ceil((s.rounds * perRound) / PER_ORG_BUDGET), HIGH_LIMIT);
+  const gateway = t.gateway(keys);
+  const plan = [
+    { name: "a", target: gateway, client: sequentialClient(bench.baseUrl) },
+    { name: "b", target: t.passthrough, client: sequentialClient(bench.baseUrl) },
+    { name: "c", target: t.direct, client: sequentialClient(t.direct.origin) },
+  ] as const;
+  const rounds: Record<"a" | "b" | "c", RoundStats>[] = [];
+  const before = await bench.metrics();
+  for (let r = 0; r < s.rounds; r++) {
+    const key = Math.floor((r * perRound) / PER_ORG_BUDGET);
+    const round = {} as Record<"a" | "b" | "c", RoundStats>;
+    for (const { target, client } of plan) await send(client, target, key);
+    for (let i = 0; i < plan.length; i++) {
+      const { name, target, client } = plan[(r + i) % plan.length]!;
+      round[name] = stats(await timedRound(client, target, key, s.roundSize));
+    }
+    rounds.push(round);
+  }
+  const counters = delta(await bench.metrics(), before);
+  await Promise.all(plan.map(({ client }) => client.close()));
+  const summary = (name: "a" | "b" | "c"): RoundStats => ({ p50: median(rounds.map((r) => r[name].p50)), p99: median(rounds.map((r) => r[name].p99)) });
+  return {
+    a: summary("a"),
+    b: summary("b"),
+    c: summary("c"),
+    rounds,
+    redisRoundTripsPerRequest: counters.redisRoundTrips / counters.gatewayRequests,
+    admitted: s.rounds * perRound,
+  };
+}
+
+/**
+ * A key limited to 1 request a minute: the first is admitted (and costs one
+ * key load: the queries of a load are counted here), the second is denied by
+ * the store, then `blocked` more are sent one after another.
+ */
+export async function blockedCaller(bench: Bench) {
+  const { settings: s } = bench;
+  bench.progress(`blocked caller: a key limited to 1 a minute, then ${s.blocked} sequential requests`);
+  const target = targets(bench).gateway([await seedKey(bench.db, "blocked", 1)]);
+  const client = sequentialClient(bench.baseUrl);
+  await sleep(QUIET_MS);
+  const m0 = await bench.metrics();
+  const first = await send(client, target, 0);
+  const m1 = await bench.metrics();
+  const second = await send(client, target, 0);
+  if (first.status !== 200 || second.status !== 429) throw new Error(`the limited key answered ${first.status}, ${second.status}; expected 200, 429`);
+  const m2 = await bench.metrics();
+  const statuses: Record<string, number> = {};
+  for (let i = 0; i < s.blocked; i++) {
+    const { status } = await send(client, target, 0);
+    statuses[status] = (statuses[status] ?? 0) + 1;
+  }
+  const blocked = delta(await bench.metrics(), m2);
+  await client.close();
+  const load = delta(m1, m0);
+  return {
+    requests: s.blocked,
+    redisRoundTrips: blocked.redisRoundTrips,
+    dbQueries: blocked.dbQueries,
+    statuses,
+    queriesPerKeyLoad: load.apiKeyCacheMisses > 0 ? load.dbQueries / load.apiKeyCacheMisses : Number.NaN,
+    admitted: 1,
+  };
+}
+
+/** One streaming run each of (a) and (b), for information. */
+export async function streaming(bench: Bench, warm: { gatewayRps: number; passthroughRps: number }) {
+  const { settings: s } = bench;
+  bench.progress(`streaming: about ${s.seconds} s each of (a) and (b)`);
+  const t = targets(bench, true);
+  const amount = warm.gatewayRps * s.seconds;
+  const keys = await seedKeys(bench.db, "stream", Math.max(1, Math.ceil((amount * 1.5) / PER_ORG_BUDGET)), HIGH_LIMIT);
+  const gateway = await loadRun(t.gateway(keys), s.connections, amount);
+  const passthrough = await loadRun(t.passthrough, s.connections, warm.passthroughRps * s.seconds);
+  return { gateway, passthrough, admitted: ok(gateway) };
+}
