@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { startTransition, useActionState, useEffect, useEffectEvent } from "react";
 import type { Action, ActionResult } from "@/lib/security/org-action";
+import { callAction } from "./call-action";
 
 export interface ActionCallOptions<T> {
   /** Runs once per successful call, after the result has rendered. */
@@ -13,17 +14,7 @@ export interface ActionCallOptions<T> {
   refresh?: boolean;
 }
 
-const UNREACHABLE: ActionResult<never> = {
-  ok: false,
-  code: "service_unavailable",
-  message: "The request did not go through. Check your connection, wait a moment and try again.",
-  requestId: "",
-};
 
-function isControlFlow(error: unknown): boolean {
-  const digest = (error as { digest?: unknown } | null)?.digest;
-  return typeof digest === "string" && digest.startsWith("NEXT_");
-}
 
 /**
  * Drive a server action with a structured input (lists, nested patches,
@@ -33,14 +24,7 @@ function isControlFlow(error: unknown): boolean {
  */
 export function useActionCall<T>(action: Action<T>, options: ActionCallOptions<T> = {}) {
   const router = useRouter();
-  const [state, dispatch, pending] = useActionState<ActionResult<T> | null, Record<string, unknown>>(async (previous, input) => {
-    try {
-      return await action(previous, input);
-    } catch (error) {
-      if (isControlFlow(error)) throw error;
-      return UNREACHABLE;
-    }
-  }, null);
+  const [state, dispatch, pending] = useActionState<ActionResult<T> | null, Record<string, unknown>>((previous, input) => callAction(action, previous, input), null);
 
   const settle = useEffectEvent((result: ActionResult<T>) => {
     if (!result.ok) {

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { startTransition, useActionState, useEffect, useEffectEvent, useRef, type FormEvent } from "react";
 import type { Action, ActionResult } from "@/lib/security/org-action";
+import { callAction } from "./call-action";
 
 export interface ActionFormOptions<T> {
   /** Runs once per successful submission, after the result has rendered. */
@@ -15,18 +16,7 @@ export interface ActionFormOptions<T> {
   resetOnSuccess?: boolean;
 }
 
-const UNREACHABLE: ActionResult<never> = {
-  ok: false,
-  code: "service_unavailable",
-  message: "The request did not go through. Check your connection, wait a moment and try again.",
-  requestId: "",
-};
 
-/** Next's redirect/notFound signals must keep propagating. */
-function isControlFlow(error: unknown): boolean {
-  const digest = (error as { digest?: unknown } | null)?.digest;
-  return typeof digest === "string" && digest.startsWith("NEXT_");
-}
 
 /**
  * Drive a server action from a form with `useActionState`. Submission goes
@@ -36,14 +26,7 @@ function isControlFlow(error: unknown): boolean {
 export function useActionForm<T>(action: Action<T>, options: ActionFormOptions<T> = {}) {
   const router = useRouter();
   const formRef = useRef<HTMLFormElement>(null);
-  const [state, dispatch, pending] = useActionState<ActionResult<T> | null, FormData>(async (previous, formData) => {
-    try {
-      return await action(previous, formData);
-    } catch (error) {
-      if (isControlFlow(error)) throw error;
-      return UNREACHABLE;
-    }
-  }, null);
+  const [state, dispatch, pending] = useActionState<ActionResult<T> | null, FormData>((previous, formData) => callAction(action, previous, formData), null);
 
   const settle = useEffectEvent((result: ActionResult<T>) => {
     const form = formRef.current;
