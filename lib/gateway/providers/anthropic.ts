@@ -2,11 +2,10 @@ import { failureOutcome, gatewayError, isRecord } from "../errors";
 import type { ChatCompletionRequest } from "../schemas";
 import { relayStream } from "../stream";
 import type { ChatOutcome, ModelEntry, ModelsOutcome, ProviderAdapter, ProviderTarget } from "../types";
-import { discard, readJson, upstreamClient, type UpstreamResponse } from "../upstream";
 import { toAnthropicRequest, UntranslatableRequest } from "./anthropic-request";
 import { fromAnthropicMessage } from "./anthropic-response";
 import { AnthropicStreamTranslator } from "./anthropic-stream";
-import { errorFrom, isEventStream, toFailure } from "./shared";
+import { exchange, exchangeJson, isOutcome } from "./shared";
 
 /**
  * Anthropic's Messages API behind the OpenAI interface: `POST {base}/v1/messages`
@@ -29,29 +28,11 @@ export const anthropicAdapter: ProviderAdapter = {
       if (error instanceof UntranslatableRequest) return failureOutcome(error, error.param);
       throw error;
     }
-    const client = options.client ?? upstreamClient();
     const streaming = body.stream === true;
-    let res: UpstreamResponse;
-    try {
-      res = await client.request({
-        method: "POST",
-        url: `${target.baseUrl}/v1/messages`,
-        headers: headers(target, streaming ? "text/event-stream" : "application/json"),
-        body: JSON.stringify(body),
-        signal: options.signal,
-        timeoutMs: options.timeoutMs,
-      });
-    } catch (error) {
-      return toFailure(error, options.signal);
-    }
-    const failed = await errorFrom(res, target.apiKey, options.signal);
-    if (failed) return failed;
-
+    const call = { method: "POST" as const, url: `${target.baseUrl}/v1/messages`, body: JSON.stringify(body) };
     if (streaming) {
-      if (!isEventStream(res)) {
-        discard(res);
-        return gatewayError("upstream_invalid_response");
-      }
+      const res = await exchange({ ...call, headers: headers(target, "text/event-stream") }, target.apiKey, options, true);
+      if (isOutcome(res)) return res;
       const translator = new AnthropicStreamTranslator({
         includeUsage: request.stream_options?.include_usage === true,
         collectText: options.collectText === true,
@@ -59,34 +40,17 @@ export const anthropicAdapter: ProviderAdapter = {
       });
       return { kind: "stream", status: 200, ...relayStream(res, translator, options.signal) };
     }
-    let payload: unknown;
-    try {
-      payload = await readJson(res, options.signal);
-    } catch (error) {
-      return toFailure(error, options.signal);
-    }
-    const translated = fromAnthropicMessage(payload);
+    const answer = await exchangeJson({ ...call, headers: headers(target, "application/json") }, target.apiKey, options);
+    if ("kind" in answer) return answer;
+    const translated = fromAnthropicMessage(answer.payload);
     if (!translated) return gatewayError("upstream_invalid_response");
     return { kind: "json", status: 200, body: translated.body, usage: translated.usage, text: options.collectText ? translated.text : null };
   },
 
   async listModels(target, options = {}): Promise<ModelsOutcome> {
-    const client = options.client ?? upstreamClient();
-    let payload: unknown;
-    try {
-      const res = await client.request({
-        method: "GET",
-        url: `${target.baseUrl}/v1/models?limit=1000`,
-        headers: headers(target, "application/json"),
-        signal: options.signal,
-        timeoutMs: options.timeoutMs,
-      });
-      const failed = await errorFrom(res, target.apiKey, options.signal);
-      if (failed) return failed;
-      payload = await readJson(res, options.signal);
-    } catch (error) {
-      return toFailure(error, options.signal);
-    }
+    const answer = await exchangeJson({ method: "GET", url: `${target.baseUrl}/v1/models?limit=1000`, headers: headers(target, "application/json") }, target.apiKey, options);
+    if ("kind" in answer) return answer;
+    const { payload } = answer;
     if (!isRecord(payload) || !Array.isArray(payload.data)) return gatewayError("upstream_invalid_response");
     const data: ModelEntry[] = payload.data.filter(isRecord).flatMap((m) => {
       if (typeof m.id !== "string") return [];

@@ -4,8 +4,7 @@ import type { ChatCompletionRequest } from "../schemas";
 import { SseSplitter } from "../sse";
 import { DONE, failureEvents, relayStream, usageFromOpenAI, type StreamTranslator } from "../stream";
 import type { ChatOutcome, ModelEntry, ModelsOutcome, ProviderAdapter, StreamResult, Usage } from "../types";
-import { discard, readJson, upstreamClient, type UpstreamResponse } from "../upstream";
-import { errorFrom, isEventStream, toFailure } from "./shared";
+import { exchange, exchangeJson, isOutcome } from "./shared";
 
 /**
  * OpenAI (and OpenAI-compatible) upstreams. The request goes as it came, the
@@ -106,46 +105,25 @@ function headers(apiKey: string, accept: string): Record<string, string> {
 
 export const openaiAdapter: ProviderAdapter = {
   async chatCompletion(target, request: ChatCompletionRequest, options = {}): Promise<ChatOutcome> {
-    const client = options.client ?? upstreamClient();
     const streaming = request.stream === true;
     const callerWantsUsage = request.stream_options?.include_usage === true;
     const body: Record<string, unknown> = { ...request, model: upstreamModelName(request.model, "openai") };
     if (streaming && !callerWantsUsage) body.stream_options = { ...request.stream_options, include_usage: true };
 
-    let res: UpstreamResponse;
-    try {
-      res = await client.request({
-        method: "POST",
-        url: `${target.baseUrl}/chat/completions`,
-        headers: headers(target.apiKey, streaming ? "text/event-stream" : "application/json"),
-        body: JSON.stringify(body),
-        signal: options.signal,
-        timeoutMs: options.timeoutMs,
-      });
-    } catch (error) {
-      return toFailure(error, options.signal);
-    }
-    const failed = await errorFrom(res, target.apiKey, options.signal);
-    if (failed) return failed;
-
+    const call = { method: "POST" as const, url: `${target.baseUrl}/chat/completions`, body: JSON.stringify(body) };
     if (streaming) {
-      if (!isEventStream(res)) {
-        discard(res);
-        return gatewayError("upstream_invalid_response");
-      }
+      const res = await exchange({ ...call, headers: headers(target.apiKey, "text/event-stream") }, target.apiKey, options, true);
+      if (isOutcome(res)) return res;
       const relay = new OpenAIStreamRelay({ stripUsageChunk: !callerWantsUsage, collectText: options.collectText === true });
       return { kind: "stream", status: res.statusCode, ...relayStream(res, relay, options.signal) };
     }
-    let payload: unknown;
-    try {
-      payload = await readJson(res, options.signal);
-    } catch (error) {
-      return toFailure(error, options.signal);
-    }
+    const answer = await exchangeJson({ ...call, headers: headers(target.apiKey, "application/json") }, target.apiKey, options);
+    if ("kind" in answer) return answer;
+    const { payload } = answer;
     if (!isRecord(payload)) return gatewayError("upstream_invalid_response");
     return {
       kind: "json",
-      status: res.statusCode,
+      status: answer.status,
       body: payload,
       usage: usageFromOpenAI(payload.usage),
       text: options.collectText ? messageText(payload) : null,
@@ -153,22 +131,9 @@ export const openaiAdapter: ProviderAdapter = {
   },
 
   async listModels(target, options = {}): Promise<ModelsOutcome> {
-    const client = options.client ?? upstreamClient();
-    let payload: unknown;
-    try {
-      const res = await client.request({
-        method: "GET",
-        url: `${target.baseUrl}/models`,
-        headers: headers(target.apiKey, "application/json"),
-        signal: options.signal,
-        timeoutMs: options.timeoutMs,
-      });
-      const failed = await errorFrom(res, target.apiKey, options.signal);
-      if (failed) return failed;
-      payload = await readJson(res, options.signal);
-    } catch (error) {
-      return toFailure(error, options.signal);
-    }
+    const answer = await exchangeJson({ method: "GET", url: `${target.baseUrl}/models`, headers: headers(target.apiKey, "application/json") }, target.apiKey, options);
+    if ("kind" in answer) return answer;
+    const { payload } = answer;
     if (!isRecord(payload) || !Array.isArray(payload.data)) return gatewayError("upstream_invalid_response");
     const data: ModelEntry[] = payload.data.filter(isRecord).flatMap((m) =>
       typeof m.id === "string"
