@@ -57,6 +57,12 @@ const schema = z.object({
   GATEWAY_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(15 * 60_000).default(120_000),
   GATEWAY_MAX_BODY_BYTES: z.coerce.number().int().min(1_024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  RETENTION_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  RETENTION_BUDGET_MS: z.coerce.number().int().min(1_000).max(15 * 60_000).default(20_000),
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(100).max(50_000).default(5_000),
+  RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(60),
+  AUDIT_CHECKPOINT_KEY: z.string().min(32, "must be at least 32 characters").optional(),
+  GATEHOUSE_EMBEDDED: z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1"),
 });
 
 export type Env = z.infer<typeof schema>;

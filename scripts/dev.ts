@@ -17,6 +17,8 @@ async function main() {
     mkdirSync(DATA, { recursive: true });
     embedded = await startEmbeddedPostgres({ dataDir: path.join(DATA, "pglite"), port: Number(process.env.EMBEDDED_DB_PORT ?? 0) });
     process.env.DATABASE_URL = embedded.connectionString;
+    // Tells the server it runs on the embedded database: it then runs retention on a timer itself.
+    process.env.GATEHOUSE_EMBEDDED = "1";
     console.log(`[gatehouse] embedded PostgreSQL (PGlite) from .data/pglite on ${embedded.connectionString}`);
   }
   const { applied } = await applyMigrations(process.env.DATABASE_URL!);

@@ -150,6 +150,9 @@ export const ROUTES: Record<string, Door | { scope: "auth" }> = {
   // The benchmark's baseline exists only in a server started with GATEHOUSE_BENCH=1; everywhere else, 404 for anyone.
   "POST /api/internal/bench/passthrough": { scope: "public", success: 404, build: () => ({ body: chatBody }) },
   "GET /api/internal/metrics": { scope: "cron", success: 200 },
+  // Retention: a real run on the shared test database deletes nothing (no row there is old enough).
+  "GET /api/cron/retention": { scope: "cron", success: 200 },
+  "POST /internal/retention/run": { scope: "cron", success: 200 },
   "GET /api/v1/orgs/[orgId]/members": { scope: "org", permission: "members.read", success: 200, build: (s) => ({ params: orgParams(s) }) },
   "PATCH /api/v1/orgs/[orgId]/members/[memberId]": {
     scope: "org",
