@@ -10,6 +10,7 @@
 // per request, for admitted and for blocked callers; after SIGTERM every
 // admitted request must have its usage record. Targets are printed next to the
 // figures; the exit code says only whether the run itself worked.
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { median, readMetrics, type LoadResult } from "./load";
 import { blockedCaller, loadRuns, sequentialRounds, streaming, warmUp, type Bench, type Settings } from "./phases";
@@ -55,13 +56,14 @@ const figuresOf = (runs: LoadResult[]): LoadFigures => ({
 });
 
 async function measure(bench: Bench) {
+  const loadBefore = loadavg()[0]!;
   const warm = await warmUp(bench);
   const load = await loadRuns(bench, warm);
   const sequential = await sequentialRounds(bench);
   const blocked = await blockedCaller(bench);
   const stream = args.stream ? await streaming(bench, warm) : undefined;
   const figures: Omit<Figures, "usage"> = {
-    settings: { ...settings, keysPerRun: load.keysPerRun, built: false },
+    settings: { ...settings, keysPerRun: load.keysPerRun, built: false, loadAverage: [loadBefore, loadavg()[0]!] },
     gateway: figuresOf(load.a),
     passthrough: figuresOf(load.b),
     sequential,

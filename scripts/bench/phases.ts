@@ -64,28 +64,31 @@ export async function warmUp(bench: Bench) {
 }
 
 /**
- * Interleaved runs of (a) and (b), about `seconds` each, with the server's
- * counters read around them: (b) touches neither the database nor Redis, so
- * the deltas are (a)'s, the usage batches its requests caused included.
- * Each (a) run has fresh keys, each in its own org, enough to keep every org
- * under its limit.
+ * Interleaved runs of (a) and (b), about `seconds` each (sized from the
+ * rate of the previous run of the same kind), with the server's counters read
+ * around them: (b) touches neither the database nor Redis, so the deltas are
+ * (a)'s, the usage batches its requests caused included. Each (a) run has
+ * fresh keys, each in its own org, enough to keep every org under its limit.
  */
 export async function loadRuns(bench: Bench, warm: { gatewayRps: number; passthroughRps: number }) {
   const { settings: s } = bench;
   const t = targets(bench);
-  const amountA = warm.gatewayRps * s.seconds;
-  const keysPerRun = Math.max(1, Math.ceil((amountA * 1.5) / PER_ORG_BUDGET));
-  const runKeys: SeededKey[][] = [];
-  for (let i = 0; i < s.runs; i++) runKeys.push(await seedKeys(bench.db, `run${i}-`, keysPerRun, HIGH_LIMIT));
-  await sleep(QUIET_MS);
-  const before = await bench.metrics();
+  const rate = { a: warm.gatewayRps, b: warm.passthroughRps };
   const a: LoadResult[] = [];
   const b: LoadResult[] = [];
+  let keysPerRun = 0;
+  await sleep(QUIET_MS);
+  const before = await bench.metrics();
   for (let i = 0; i < s.runs; i++) {
     for (const which of i % 2 === 0 ? (["a", "b"] as const) : (["b", "a"] as const)) {
       bench.progress(`run ${i + 1}/${s.runs} (${which}): about ${s.seconds} s`);
-      if (which === "a") a.push(await loadRun(t.gateway(runKeys[i]!), s.connections, amountA));
-      else b.push(await loadRun(t.passthrough, s.connections, warm.passthroughRps * s.seconds));
+      const amount = rate[which] * s.seconds;
+      if (which === "a") {
+        const keys = await seedKeys(bench.db, `run${i}-`, Math.max(1, Math.ceil((amount * 1.5) / PER_ORG_BUDGET)), HIGH_LIMIT);
+        keysPerRun = Math.max(keysPerRun, keys.length);
+        a.push(await loadRun(t.gateway(keys), s.connections, amount));
+      } else b.push(await loadRun(t.passthrough, s.connections, amount));
+      rate[which] = (which === "a" ? a : b).at(-1)!.rps;
     }
   }
   await sleep(QUIET_MS);

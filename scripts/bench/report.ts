@@ -11,7 +11,8 @@ export interface LoadFigures {
 }
 
 export interface Figures {
-  settings: Settings & { keysPerRun: number; built: boolean };
+  /** `loadAverage`: the machine's 1-minute load average before and after measuring (other work skews every figure). */
+  settings: Settings & { keysPerRun: number; built: boolean; loadAverage: [number, number] };
   /** (a) and (b) under load. */
   gateway: LoadFigures;
   passthrough: LoadFigures;
@@ -80,6 +81,7 @@ export function table(f: Figures, s: Summary): string {
   const { settings: set } = f;
   const w = [36, 12, 16, 9, 0];
   const out: string[] = [];
+  out.push(`Machine load average (1 min) before / after measuring: ${fixed(set.loadAverage[0])} / ${fixed(set.loadAverage[1])}`);
   out.push(`Load: ${set.connections} connections, ${set.runs} interleaved runs of about ${set.seconds} s each, medians of runs`);
   out.push("  (b) passes through proxy.ts, whose matcher leaves out only /api/v1/; (a) does not: the baseline pays for the proxy");
   out.push(line(["", "gateway (a)", "passthrough (b)", "a / b", "  target"], w));
