@@ -5,12 +5,14 @@ import { createOrgInput, myOrgDto, orgDto, updateOrgInput } from "@/lib/orgs/sch
 import { createProjectInput, projectDto, projectParams, renameProjectInput } from "@/lib/projects/schemas";
 import { ROLES } from "@/lib/security/permissions";
 import { GATEWAY_ROUTES } from "./gateway-routes";
+import { SETTINGS_ROUTES } from "./settings-routes";
 import { defineRoute, type RouteEntry } from "./route-spec";
 import { openApiDocumentShape } from "./shapes";
 
 /**
  * Every route handler under app/api/v1 (the SDK endpoints are in
- * gateway-routes.ts), with the schemas its route file uses, imported from
+ * gateway-routes.ts, the settings routes in settings-routes.ts), with the
+ * schemas its route file uses, imported from
  * their domain modules. A unit test walks app/api/v1 and fails when a handler
  * is missing here or an entry has no handler, and checks each entry's door,
  * permission or scope, status, rate limit and named schemas against its route file.
@@ -26,6 +28,7 @@ export const TAGS = [
   { name: "Members", description: "Members and their roles." },
   { name: "Invitations", description: "Invitations by email." },
   { name: "API keys", description: "Project API keys: create, restrict, rotate, revoke. Reachable with a management-scoped key as well as a session." },
+  { name: "Settings", description: "Security and data-handling settings of an org, and a project's overrides." },
   { name: "Meta", description: "This document." },
 ] as const;
 
@@ -287,4 +290,5 @@ export const ROUTES: readonly RouteEntry[] = [
     rateLimit: "keyCreation",
     errors: ["conflict"],
   }),
+  ...SETTINGS_ROUTES,
 ];

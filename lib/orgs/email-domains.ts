@@ -12,21 +12,46 @@ export function emailDomain(email: string): string {
  */
 export function domainAllowed(email: string, allowed: readonly string[]): boolean {
   if (allowed.length === 0) return true;
-  const domain = emailDomain(email);
+  const raw = emailDomain(email);
+  // Allowlists hold punycode; an email may spell the same domain in Unicode.
+  const domain = canonicalDomain(raw) ?? raw;
   return allowed.some((entry) => entry.toLowerCase() === domain);
 }
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+const TLD = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
+/** Letters, digits and marks of any script, hyphens and the dots IDNA maps to ".": no scheme, port, path, user, wildcard or space. */
+const DOMAIN_CHARACTERS = /^[\p{L}\p{M}\p{N}.\u3002\uFF0E\uFF61-]+$/u;
 
-/** A DNS name with at least two labels and a letter-only TLD, lower-cased. */
-export const domainName = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(253)
-  .refine((value) => {
-    const labels = value.split(".");
-    return labels.length >= 2 && labels.every((l) => LABEL.test(l)) && /^[a-z]{2,63}$/.test(labels.at(-1) ?? "");
-  }, "Enter a domain such as example.com");
+/**
+ * A domain name in the form it is stored and compared in: lower case,
+ * internationalised labels as punycode (`Bücher.de` → `xn--bcher-kva.de`),
+ * at least two labels, each a valid hostname label, and a top-level label of
+ * letters (or punycode). Null for anything else: `example`, `*.example.com`,
+ * `https://example.com`, `a@b.com`, an IP address. It runs in the browser
+ * too (the URL parser maps IDN by UTS #46 there as well), so the console can
+ * show the stored form as the user types; the server's answer is the one kept.
+ */
+export function canonicalDomain(text: string): string | null {
+  const input = text.trim();
+  if (input.length === 0 || input.length > 253 || !DOMAIN_CHARACTERS.test(input)) return null;
+  let host: string;
+  try {
+    host = new URL(`http://${input}`).hostname;
+  } catch {
+    return null;
+  }
+  const labels = host.split(".");
+  if (host.length > 253 || labels.length < 2 || !labels.every((label) => LABEL.test(label))) return null;
+  return TLD.test(labels.at(-1)!) ? host : null;
+}
+
+/** A domain name, canonicalised by `canonicalDomain`. */
+export const domainName = z.string().transform((value, ctx) => {
+  const canonical = canonicalDomain(value);
+  if (canonical !== null) return canonical;
+  ctx.addIssue({ code: "custom", message: "Enter a domain such as example.com" });
+  return z.NEVER;
+});
 
 export const emailAddress = z.string().trim().toLowerCase().max(254).pipe(z.email("Enter a valid email address"));

@@ -60,7 +60,7 @@ export async function makeInvitationFor(caller: TestUser | null): Promise<string
 
 /** Everything a foreign caller must not change or see, to compare before and after. */
 export async function snapshot(tenant: Tenant) {
-  const [org, projects, members, invitations, apiKeys, secrets] = await Promise.all([
+  const [org, projects, members, invitations, apiKeys, secrets, settings, projectSettings] = await Promise.all([
     db.org.findUnique({ where: { id: tenant.org.id }, select: { name: true, deletedAt: true } }),
     db.project.findMany({ where: { orgId: tenant.org.id }, select: { id: true, name: true }, orderBy: { id: "asc" } }),
     db.membership.findMany({ where: { orgId: tenant.org.id }, select: { id: true, role: true }, orderBy: { id: "asc" } }),
@@ -71,8 +71,10 @@ export async function snapshot(tenant: Tenant) {
       orderBy: { id: "asc" },
     }),
     db.apiKeySecret.findMany({ where: { apiKey: { orgId: tenant.org.id } }, select: { hash: true, expiresAt: true }, orderBy: { hash: "asc" } }),
+    db.orgSettings.findUnique({ where: { orgId: tenant.org.id }, omit: { updatedAt: true } }),
+    db.projectSettings.findMany({ where: { project: { orgId: tenant.org.id } }, omit: { updatedAt: true }, orderBy: { projectId: "asc" } }),
   ]);
-  return { org, projects, members, invitations, apiKeys, secrets };
+  return { org, projects, members, invitations, apiKeys, secrets, settings, projectSettings };
 }
 
 /** Strings that identify a tenant's data; none may appear in a foreign caller's response. */

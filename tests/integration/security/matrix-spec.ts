@@ -47,6 +47,7 @@ const chatBody = { model: "gpt-4o-mini", messages: [{ role: "user", content: "he
 
 export const ROUTES: Record<string, Door | { scope: "auth" }> = {
   "GET /api/health": { scope: "public", success: 200 },
+  "GET /api/v1/openapi.json": { scope: "public", success: 200 },
   "GET /api/auth/[...nextauth]": { scope: "auth" },
   "POST /api/auth/[...nextauth]": { scope: "auth" },
   "GET /api/v1/me": { scope: "user", success: 200, build: () => ({}) },
@@ -141,6 +142,27 @@ export const ROUTES: Record<string, Door | { scope: "auth" }> = {
     hasResource: true,
     apiKeys: true,
     build: (s) => ({ params: keyParams(s), body: { graceSeconds: 60 } }),
+  },
+  "GET /api/v1/orgs/[orgId]/settings": { scope: "org", permission: "settings.read", success: 200, build: (s) => ({ params: orgParams(s) }) },
+  "PATCH /api/v1/orgs/[orgId]/settings": {
+    scope: "org",
+    permission: "settings.manage",
+    success: 200,
+    build: (s) => ({ params: orgParams(s), body: { storePrompts: true, allowedEmailDomains: ["example.com"] } }),
+  },
+  "GET /api/v1/orgs/[orgId]/projects/[projectId]/settings": {
+    scope: "org",
+    permission: "settings.read",
+    success: 200,
+    hasResource: true,
+    build: (s) => ({ params: { ...orgParams(s), projectId: s.resource.project.id } }),
+  },
+  "PATCH /api/v1/orgs/[orgId]/projects/[projectId]/settings": {
+    scope: "org",
+    permission: "settings.manage",
+    success: 200,
+    hasResource: true,
+    build: (s) => ({ params: { ...orgParams(s), projectId: s.resource.project.id }, body: { retentionDays: 7, storeResponses: true } }),
   },
   "POST /api/v1/chat/completions": { scope: "gateway", keyScope: "chat", success: 400, build: () => ({ body: chatBody }) },
   // A preflight names no key: refused for an origin no live key allows (CORS tests cover the grant).
@@ -264,6 +286,19 @@ export const ACTIONS: Record<string, Door> = {
     success: 200,
     hasResource: true,
     build: (s) => inOrg(s, { projectId: s.resource.project.id, keyId: s.resource.apiKey.id, confirm: true }),
+  },
+  "lib/settings/actions.ts#updateOrgSettingsAction": {
+    scope: "org",
+    permission: "settings.manage",
+    success: 200,
+    build: (s) => inOrg(s, { patch: { retentionDays: 90, enforceSso: true } }),
+  },
+  "lib/settings/actions.ts#updateProjectSettingsAction": {
+    scope: "org",
+    permission: "settings.manage",
+    success: 200,
+    hasResource: true,
+    build: (s) => inOrg(s, { projectId: s.resource.project.id, patch: { storePrompts: true } }),
   },
   "lib/members/actions.ts#acceptInvitationAction": {
     scope: "user",

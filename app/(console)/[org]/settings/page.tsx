@@ -10,6 +10,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { cx } from "@/components/ui/cx";
 import { DeleteOrg } from "./delete-org";
 import { RenameOrgForm } from "./rename-org-form";
+import { SecuritySettings } from "./security-settings";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -20,7 +21,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
 
   return (
     <>
-      <PageHeader title="Settings" description="The organisation's identity, what your role allows here, and irreversible actions." />
+      <PageHeader title="Settings" description="The organisation's identity, its security and data handling, what your role allows here, and irreversible actions." />
       <div className="space-y-6">
         <Card aria-labelledby="org-title">
           <CardHeader titleId="org-title" title="Organisation" description="How this organisation appears to its members." />
@@ -52,6 +53,8 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
             )}
           </CardBody>
         </Card>
+
+        <SecuritySettings ctx={ctx} />
 
         <Card aria-labelledby="permissions-title">
           <CardHeader

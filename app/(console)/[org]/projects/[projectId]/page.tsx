@@ -13,6 +13,7 @@ import { SCOPE_PERMISSIONS } from "@/lib/security/permissions";
 import { projectUsageByDay, projectUsageSummary } from "@/lib/usage/stats";
 import { PageHeader } from "@/components/shell/page-header";
 import { ApiKeysSection } from "./api-keys-section";
+import { ProjectDataSettings } from "./project-data-settings";
 import { UsagePanel } from "./usage-panel";
 
 type Params = Promise<{ org: string; projectId: string }>;
@@ -87,6 +88,7 @@ export default async function ProjectPage({ params }: { params: Params }) {
           grantableScopes={grantableScopes}
         />
         <UsagePanel days={days} summary={summary} />
+        <ProjectDataSettings ctx={ctx} projectId={project.id} />
       </div>
     </>
   );
