@@ -8,8 +8,8 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { env } = await import("./lib/env");
     const config = env();
-    const { flushUsage } = await import("./lib/gateway/usage");
-    for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void flushUsage());
+    const { closeUsage } = await import("./lib/gateway/usage");
+    for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void closeUsage());
     if (config.GATEHOUSE_EMBEDDED) (await import("./lib/retention/timer")).startRetentionTimer(config.RETENTION_INTERVAL_MINUTES);
   }
 }

@@ -43,6 +43,7 @@ export async function proxy(req: NextRequest) {
 }
 
 export const config = {
-  // /api/v1/* is the SDK hot path: it stays out of the proxy and gets its headers from the pipeline.
-  matcher: ["/((?!api/v1/|_next/static|_next/image|favicon.ico|robots.txt).*)"],
+  // /api/v1/* is the SDK hot path, /api/internal/* the operator routes (metrics, the benchmark's
+  // baseline): they stay out of the proxy and get their headers from the pipeline.
+  matcher: ["/((?!api/v1/|api/internal/|_next/static|_next/image|favicon.ico|robots.txt).*)"],
 };

@@ -10,7 +10,7 @@ import type { ApiKeyScope } from "./schemas";
 
 /**
  * API-key verification on the hot path. The key's hash is looked up once per
- * `KEY_CACHE_TTL_MS` per instance (one query that also brings the project's
+ * `KEY_CACHE_TTL_MS` per instance (one SQL query that also brings the project's
  * and org's data-handling settings); between loads every check runs from
  * memory. Each failure has its own error code; an unknown key, a key of a
  * deleted org and a malformed key all answer `invalid_api_key`, so nothing
@@ -43,50 +43,58 @@ export interface KeyRecord {
 
 const ms = (date: Date | null | undefined) => (date ? date.getTime() : null);
 
+interface KeyRow {
+  secret_expires_at: Date | null;
+  id: string;
+  org_id: string;
+  org_slug: string;
+  org_deleted_at: Date | null;
+  project_id: string;
+  prefix: string;
+  scopes: string[];
+  rate_limit: number | null;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+  ip_allowlist: string[];
+  allowed_origins: string[];
+  org_store_prompts: boolean | null;
+  org_store_responses: boolean | null;
+  project_store_prompts: boolean | null;
+  project_store_responses: boolean | null;
+}
+
+/** One query: the secret, its key, the org and both settings rows. */
 async function loadKey(hash: string): Promise<KeyRecord | null> {
-  const secret = await db.apiKeySecret.findUnique({
-    where: { hash },
-    select: {
-      expiresAt: true,
-      apiKey: {
-        select: {
-          id: true,
-          orgId: true,
-          projectId: true,
-          prefix: true,
-          scopes: true,
-          rateLimit: true,
-          expiresAt: true,
-          revokedAt: true,
-          lastUsedAt: true,
-          ipAllowlist: true,
-          allowedOrigins: true,
-          org: { select: { slug: true, deletedAt: true, settings: { select: { storePrompts: true, storeResponses: true } } } },
-          project: { select: { settings: { select: { storePrompts: true, storeResponses: true } } } },
-        },
-      },
-    },
-  });
-  if (!secret || secret.apiKey.org.deletedAt) return null;
-  const key = secret.apiKey;
-  const org = key.org.settings;
-  const project = key.project.settings;
+  const rows = await db.$queryRaw<KeyRow[]>`
+    SELECT s.expires_at AS secret_expires_at, k.id, k.org_id, o.slug AS org_slug, o.deleted_at AS org_deleted_at, k.project_id,
+           k.prefix, k.scopes, k.rate_limit, k.expires_at, k.revoked_at, k.last_used_at, k.ip_allowlist, k.allowed_origins,
+           os.store_prompts AS org_store_prompts, os.store_responses AS org_store_responses,
+           ps.store_prompts AS project_store_prompts, ps.store_responses AS project_store_responses
+      FROM api_key_secrets s
+      JOIN api_keys k ON k.id = s.api_key_id
+      JOIN orgs o ON o.id = k.org_id
+      LEFT JOIN org_settings os ON os.org_id = k.org_id
+      LEFT JOIN project_settings ps ON ps.project_id = k.project_id
+     WHERE s.hash = ${hash}`;
+  const key = rows[0];
+  if (!key || key.org_deleted_at) return null;
   return {
     keyId: key.id,
-    orgId: key.orgId,
-    orgSlug: key.org.slug,
-    projectId: key.projectId,
+    orgId: key.org_id,
+    orgSlug: key.org_slug,
+    projectId: key.project_id,
     prefix: key.prefix,
     scopes: new Set(key.scopes),
-    rateLimit: key.rateLimit,
-    expiresAt: ms(key.expiresAt),
-    revokedAt: ms(key.revokedAt),
-    secretExpiresAt: ms(secret.expiresAt),
-    ipAllowed: key.ipAllowlist.length > 0 ? cidrMatcher(key.ipAllowlist) : null,
-    originAllowed: key.allowedOrigins.length > 0 ? originMatcher(key.allowedOrigins) : null,
-    storePrompts: project?.storePrompts ?? org?.storePrompts ?? false,
-    storeResponses: project?.storeResponses ?? org?.storeResponses ?? false,
-    lastUsedAt: ms(key.lastUsedAt),
+    rateLimit: key.rate_limit,
+    expiresAt: ms(key.expires_at),
+    revokedAt: ms(key.revoked_at),
+    secretExpiresAt: ms(key.secret_expires_at),
+    ipAllowed: key.ip_allowlist.length > 0 ? cidrMatcher(key.ip_allowlist) : null,
+    originAllowed: key.allowed_origins.length > 0 ? originMatcher(key.allowed_origins) : null,
+    storePrompts: key.project_store_prompts ?? key.org_store_prompts ?? false,
+    storeResponses: key.project_store_responses ?? key.org_store_responses ?? false,
+    lastUsedAt: ms(key.last_used_at),
   };
 }
 

@@ -100,6 +100,7 @@ export async function chatCompletions(ctx: GatewayContext, req: NextRequest): Pr
   const request = parseWith(chatCompletionRequestSchema, await readJsonBody(req, env().GATEWAY_MAX_BODY_BYTES));
   const apiKey = providerKey(req);
   const { provider } = resolveProvider(request.model);
+  await ctx.admitted;
   const outcome = await adapterFor(provider).chatCompletion(target(provider, apiKey), request, {
     signal: req.signal,
     timeoutMs: gatewayConfig().upstreamTimeoutMs,
@@ -117,7 +118,9 @@ function listedProvider(req: NextRequest): Provider {
 
 export async function listModels(ctx: GatewayContext, req: NextRequest): Promise<Response> {
   const provider = listedProvider(req);
-  const outcome = await adapterFor(provider).listModels(target(provider, providerKey(req)), {
+  const apiKey = providerKey(req);
+  await ctx.admitted;
+  const outcome = await adapterFor(provider).listModels(target(provider, apiKey), {
     signal: req.signal,
     timeoutMs: gatewayConfig().upstreamTimeoutMs,
   });

@@ -14,7 +14,8 @@ import { corsHeaders, preflightResponse } from "./cors";
 /**
  * The door of the SDK endpoints (/api/v1/chat/completions, /api/v1/models):
  * API key → checks (revoked, expired, rotated out, IP, Origin, scope) → one
- * rate-limit round trip for the key and its org → handler. Errors answer in
+ * rate-limit round trip for the key and its org, overlapping the handler's
+ * reading of the body → handler. Errors answer in
  * OpenAI's error shape with our code, so any OpenAI client reports them.
  * Everything on this path runs from memory once the key is cached.
  */
@@ -24,6 +25,12 @@ export interface GatewayContext {
   /** The browser origin this response is for, when the key allowed it. */
   origin: string | null;
   startedAt: number;
+  /**
+   * The rate-limit decision, in flight while the handler reads and checks the
+   * body; the handler awaits it before anything reaches the upstream. Rejects
+   * with `rate_limited`.
+   */
+  admitted: Promise<Record<string, string>>;
 }
 
 type OpenAIErrorType = "invalid_request_error" | "authentication_error" | "permission_error" | "not_found_error" | "rate_limit_error" | "api_error";
@@ -68,18 +75,27 @@ export function withApiKey(scope: ApiKeyScope, handler: GatewayHandler): (req: N
     const meta = requestMeta(req.headers, env().TRUSTED_PROXY_HOPS);
     const origin = req.headers.get("origin");
     let headers: Record<string, string> = {};
+    let admitted: Promise<Record<string, string>> | undefined;
     try {
       const token = bearerToken(req.headers);
       if (token === null) throw new AppError("missing_api_key");
       const key = await verifyApiKey({ token, ip: meta.ip, origin, scope });
       // From here on the caller is a known key: an allowed browser origin may read our answers.
       if (origin !== null) headers = corsHeaders(origin);
-      headers = { ...headers, ...(await limit(key)) };
-      const response = await handler({ key, request: meta, origin, startedAt }, req);
+      // The store round trip overlaps reading the body; a denial wins over any error of the body.
+      admitted = limit(key);
+      admitted.catch(() => {});
+      const response = await handler({ key, request: meta, origin, startedAt, admitted }, req);
+      headers = { ...headers, ...(await admitted) };
       for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
       return finishResponse(response, meta.requestId);
     } catch (error) {
-      return errorFrom(error, meta.requestId, headers);
+      if (!admitted) return errorFrom(error, meta.requestId, headers);
+      const decision = await admitted.then(
+        (limitHeaders) => ({ limitHeaders, denied: null }),
+        (denied: unknown) => ({ limitHeaders: {}, denied }),
+      );
+      return errorFrom(decision.denied ?? error, meta.requestId, { ...headers, ...decision.limitHeaders });
     }
   };
 }

@@ -11,13 +11,14 @@ import { increment } from "@/lib/metrics";
  * first entry. `recordUsage` returns a promise that settles once the entry is
  * written (or dropped); the gateway hands it to Next's `after()`, and a
  * server shutting down cleanly waits for those, so no record is lost on
- * SIGTERM (instrumentation also flushes at once when the signal arrives).
+ * SIGTERM (on the signal, instrumentation calls `closeUsage`: from then on
+ * every entry is written as it arrives).
  * A failed write is retried with the next batch; past MAX_PENDING entries the
  * oldest are dropped and counted.
  * `last_used_at` of a key is written at most once per LAST_USED_EVERY_MS.
  */
 const BATCH_SIZE = 1_500;
-const FLUSH_MS = 2_000;
+const FLUSH_MS = 5_000;
 const MAX_PENDING = 50_000;
 const LAST_USED_EVERY_MS = 60_000;
 
@@ -47,13 +48,15 @@ interface State {
   pending: Pending[];
   timer: ReturnType<typeof setTimeout> | undefined;
   flushing: Promise<void> | undefined;
+  /** Shutting down: write each entry as soon as it arrives. */
+  closing: boolean;
   lastUsedWritten: Map<string, number>;
 }
 
 const globalForUsage = globalThis as unknown as { gatehouseUsage?: State };
 
 function state(): State {
-  globalForUsage.gatehouseUsage ??= { pending: [], timer: undefined, flushing: undefined, lastUsedWritten: new Map() };
+  globalForUsage.gatehouseUsage ??= { pending: [], timer: undefined, flushing: undefined, closing: false, lastUsedWritten: new Map() };
   return globalForUsage.gatehouseUsage;
 }
 
@@ -68,7 +71,7 @@ export function recordUsage(entry: UsageEntry): Promise<void> {
     increment("usageRecordsDropped", dropped.length);
     log.warn("usage records dropped: the database is not keeping up", { dropped: dropped.length });
   }
-  if (s.pending.length >= BATCH_SIZE) void flushUsage();
+  if (s.pending.length >= BATCH_SIZE || s.closing) void flushUsage();
   else if (!s.timer) {
     s.timer = setTimeout(() => void flushUsage(), FLUSH_MS);
     s.timer.unref?.();
@@ -150,6 +153,12 @@ export function flushUsage(): Promise<void> {
     }
   })();
   return s.flushing;
+}
+
+/** The server is stopping: write what is pending now, and every later entry as it arrives. */
+export function closeUsage(): Promise<void> {
+  state().closing = true;
+  return flushUsage();
 }
 
 /** Entries recorded but not yet written (tests, shutdown diagnostics). */

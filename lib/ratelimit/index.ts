@@ -48,7 +48,12 @@ function defaultLimiter(): RateLimiter<PolicyName> {
     log.warn("no REDIS_URL or UPSTASH_REDIS_REST_URL: rate limits are per process only");
   }
   current = createRateLimiter({
-    policies: POLICIES,
+    // The SDK defaults are the operator's to set; everything else is fixed in ./policies.
+    policies: {
+      ...POLICIES,
+      apiKey: { ...POLICIES.apiKey, limit: config.RATE_LIMIT_API_KEY_PER_MINUTE },
+      org: { ...POLICIES.org, limit: config.RATE_LIMIT_ORG_PER_MINUTE },
+    },
     backend,
     // A key of its own, derived from the app secret: stored keys reveal no email or IP.
     identifierKey: createHmac("sha256", config.NEXTAUTH_SECRET).update("gatehouse:ratelimit-identifiers").digest(),

@@ -115,3 +115,31 @@ describe("API key verification", () => {
     expect(snapshot().dbQueries - before).toBeLessThanOrEqual(1);
   });
 });
+
+describe("API key lookup", () => {
+  it("loads a key with one SQL statement when its cache entry is missing or stale", async () => {
+    const t = await makeTenant("OneQuery");
+    const before = snapshot().dbQueries;
+    expect(await call(t.apiKey.secret)).toMatchObject(admitted);
+    expect(snapshot().dbQueries - before).toBe(1);
+  });
+});
+
+describe("the gateway's rate limit", () => {
+  it("answers 429 with Retry-After and RateLimit headers, ahead of any error in the body", async () => {
+    const t = await makeTenant("Limited");
+    const key = await makeApiKey(t.org.id, t.project.id, { rateLimit: 1 });
+    const first = await call(key.secret);
+    expect(first).toMatchObject(admitted);
+    expect(first.headers.get("ratelimit-limit")).toBe("1");
+    const bad = await callRoute(chat as never, "POST", "/api/v1/chat/completions", {
+      body: { model: 42 },
+      origin: null,
+      headers: { authorization: `Bearer ${key.secret}` },
+    });
+    expect(bad.status).toBe(429);
+    expect(bad.json).toMatchObject({ error: { code: "rate_limited", type: "rate_limit_error" } });
+    expect(Number(bad.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(bad.headers.get("ratelimit-remaining")).toBe("0");
+  });
+});

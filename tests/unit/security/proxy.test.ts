@@ -14,7 +14,7 @@ describe("proxy.ts", () => {
     for (const url of ["/", "/sign-in", "/acme/projects", "/api/auth/callback/credentials", "/api/health"]) {
       expect(unstable_doesMiddlewareMatch({ config, url }), url).toBe(true);
     }
-    for (const url of ["/api/v1/chat/completions", "/api/v1/orgs", "/_next/static/chunks/app.js", "/favicon.ico"]) {
+    for (const url of ["/api/v1/chat/completions", "/api/v1/orgs", "/api/internal/metrics", "/_next/static/chunks/app.js", "/favicon.ico"]) {
       expect(unstable_doesMiddlewareMatch({ config, url }), url).toBe(false);
     }
   });
