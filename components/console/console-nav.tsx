@@ -2,20 +2,22 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import type { Permission } from "@/lib/security/permissions";
 import { cx } from "@/components/ui/cx";
 
-const ITEMS = [
+const ITEMS: readonly { segment: string; label: string; permission?: Permission }[] = [
   { segment: "projects", label: "Projects" },
   { segment: "members", label: "Members" },
+  { segment: "audit", label: "Audit log", permission: "audit.read" },
   { segment: "settings", label: "Settings" },
-] as const;
+];
 
-/** The org's sections as tabs; the current one carries aria-current="page". */
-export function ConsoleNav({ orgSlug }: { orgSlug: string }) {
+/** The org's sections as tabs (those the role may open); the current one carries aria-current="page". */
+export function ConsoleNav({ orgSlug, permissions = [] }: { orgSlug: string; permissions?: readonly Permission[] }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main" className="-mb-px flex gap-1 overflow-x-auto">
-      {ITEMS.map((item) => {
+      {ITEMS.filter((item) => !item.permission || permissions.includes(item.permission)).map((item) => {
         const href = `/${orgSlug}/${item.segment}`;
         const active = pathname === href || pathname.startsWith(`${href}/`);
         return (

@@ -26,8 +26,13 @@ export async function recordAudit(tx: Tx, event: AuditEvent): Promise<void> {
   const last = await tx.auditLog.findFirst({
     where: { chain },
     orderBy: { seq: "desc" },
-    select: { seq: true, hash: true },
+    select: { seq: true, hash: true, createdAt: true },
   });
+  // Never before its predecessor (a clock stepped back, a host whose clock runs
+  // behind): created_at does not decrease along a chain, so a date range of the
+  // chain is a range of seq (lib/audit/query.ts).
+  const now = new Date();
+  const createdAt = last && last.createdAt > now ? last.createdAt : now;
   const fields: ChainedFields = {
     chain,
     seq: (last?.seq ?? 0n) + 1n,
@@ -43,7 +48,7 @@ export async function recordAudit(tx: Tx, event: AuditEvent): Promise<void> {
     userAgent: event.request?.userAgent?.slice(0, 512) ?? null,
     requestId: event.request?.requestId ?? null,
     metadata: JSON.parse(JSON.stringify(event.metadata ?? {})),
-    createdAt: new Date(),
+    createdAt,
     prevHash: last?.hash ?? GENESIS_HASH,
   };
   await tx.auditLog.create({

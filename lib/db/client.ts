@@ -11,7 +11,7 @@ export type Db = InstanceType<typeof PrismaClient>;
 /** The client handed to a `$transaction` callback. */
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
-const globalForPrisma = globalThis as unknown as { gatehousePrisma?: Db };
+const globalForPrisma = globalThis as unknown as { gatehousePrisma?: Db; gatehousePool?: pg.Pool };
 
 function client(): Db {
   if (!globalForPrisma.gatehousePrisma) {
@@ -26,11 +26,21 @@ function client(): Db {
     });
     // An idle connection dropped by the server must not take the process down.
     pool.on("error", (error) => log.warn("database connection error", { error: error.message }));
+    globalForPrisma.gatehousePool = pool;
     const adapter = new PrismaPg(pool);
     // Audit writers of one org queue on an advisory lock inside their transactions: allow them time.
     globalForPrisma.gatehousePrisma = new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 20_000 } });
   }
   return globalForPrisma.gatehousePrisma;
+}
+
+/**
+ * The connection pool under the Prisma client, for reads that stream many rows
+ * as plain text (the audit export): same connections, same limits.
+ */
+export function pgPool(): pg.Pool {
+  client();
+  return globalForPrisma.gatehousePool!;
 }
 
 /**

@@ -131,6 +131,9 @@ const LIMIT_HEADERS = { "RateLimit-Limit": ref("headers", "RateLimitLimit"), "Ra
 
 function successResponse(entry: RouteEntry): OpenApiResponse {
   const headers = { ...SUCCESS_HEADERS, ...(entry.rateLimit === false ? {} : LIMIT_HEADERS) };
+  if (entry.download) {
+    return { description: entry.download.description, headers, content: Object.fromEntries(entry.download.mediaTypes.map((type) => [type, { schema: { type: "string" } }])) };
+  }
   if (entry.status === 204 || !entry.response) return { description: "Done; no content.", headers };
   const content: NonNullable<OpenApiResponse["content"]> = { "application/json": { schema: toJsonSchema(entry.response, "output") } };
   if (entry.stream) {

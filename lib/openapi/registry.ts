@@ -6,6 +6,7 @@ import { createProjectInput, projectDto, projectParams, renameProjectInput } fro
 import { ROLES } from "@/lib/security/permissions";
 import { GATEWAY_ROUTES } from "./gateway-routes";
 import { SETTINGS_ROUTES } from "./settings-routes";
+import { AUDIT_ROUTES } from "./audit-routes";
 import { defineRoute, type RouteEntry } from "./route-spec";
 import { openApiDocumentShape } from "./shapes";
 
@@ -29,6 +30,7 @@ export const TAGS = [
   { name: "Invitations", description: "Invitations by email." },
   { name: "API keys", description: "Project API keys: create, restrict, rotate, revoke. Reachable with a management-scoped key as well as a session." },
   { name: "Settings", description: "Security and data-handling settings of an org, and a project's overrides." },
+  { name: "Audit log", description: "An org's audit events: read, verify the hash chain, export." },
   { name: "Meta", description: "This document." },
 ] as const;
 
@@ -291,4 +293,5 @@ export const ROUTES: readonly RouteEntry[] = [
     errors: ["conflict"],
   }),
   ...SETTINGS_ROUTES,
+  ...AUDIT_ROUTES,
 ];

@@ -54,6 +54,8 @@ export type RouteSpec = Access & {
   response?: z.ZodType;
   /** The data of each `text/event-stream` event, when the route can stream instead. */
   stream?: z.ZodType;
+  /** A file answered instead of JSON: its media types, and what it holds. */
+  download?: { mediaTypes: readonly string[]; description: string };
   headers?: readonly HeaderParam[];
   status?: number;
   rateLimit?: PolicyName | false;

@@ -39,7 +39,7 @@ export default async function ConsoleLayout({ children, params }: { children: Re
           </div>
         </div>
         <div className="mx-auto max-w-6xl px-2 sm:px-4">
-          <ConsoleNav orgSlug={ctx.orgSlug} />
+          <ConsoleNav orgSlug={ctx.orgSlug} permissions={[...ctx.permissions]} />
         </div>
       </header>
       <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-8 outline-none sm:px-6">

@@ -204,6 +204,10 @@ export const ROUTES: Record<string, Door | { scope: "auth" }> = {
     hasResource: true,
     build: (s) => ({ params: { ...orgParams(s), invitationId: s.resource.invitation.id } }),
   },
+  "GET /api/v1/orgs/[orgId]/audit-logs": { scope: "org", permission: "audit.read", success: 200, build: (s) => ({ params: orgParams(s) }) },
+  "GET /api/v1/orgs/[orgId]/audit-logs/verify": { scope: "org", permission: "audit.read", success: 200, build: (s) => ({ params: orgParams(s) }) },
+  // Without a query the export is CSV.
+  "GET /api/v1/orgs/[orgId]/audit-logs/export": { scope: "org", permission: "audit.export", success: 200, build: (s) => ({ params: orgParams(s) }) },
 };
 
 const inOrg = (s: Scenario, extra: Record<string, unknown> = {}) => ({ body: { orgId: s.target.org.id, ...extra } });
