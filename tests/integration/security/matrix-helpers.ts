@@ -1,9 +1,12 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { db } from "@/lib/db/client";
 import { hashInvitationToken } from "@/lib/members/invitations";
 import { makeOrg, type Tenant, type TestUser } from "../../support/fixtures";
+
+/** A unique name for a resource a matrix case creates. */
+export const fresh = (label: string) => `${label} ${randomUUID().slice(0, 6)}`;
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;

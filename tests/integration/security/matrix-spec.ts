@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ApiKeyScope } from "@/lib/api-keys/schemas";
 import type { Permission } from "@/lib/security/permissions";
 import type { Tenant, TestUser } from "../../support/fixtures";
-import { makeInvitationFor } from "./matrix-helpers";
+import { fresh, makeInvitationFor } from "./matrix-helpers";
 
 /**
  * Every route handler and server action, with the permission it must demand.
@@ -40,7 +40,6 @@ export type Door =
   | { scope: "cron"; success: number; build?: (s: Scenario) => Built }
   | { scope: "public"; success: number; build?: (s: Scenario) => Built };
 
-const fresh = (label: string) => `${label} ${randomUUID().slice(0, 6)}`;
 const orgParams = (s: Scenario) => ({ orgId: s.target.org.id });
 const keyParams = (s: Scenario) => ({ ...orgParams(s), projectId: s.resource.project.id, keyId: s.resource.apiKey.id });
 const chatBody = { model: "gpt-4o-mini", messages: [{ role: "user", content: "hello" }] };
@@ -210,103 +209,4 @@ export const ROUTES: Record<string, Door | { scope: "auth" }> = {
   "GET /api/v1/orgs/[orgId]/audit-logs/export": { scope: "org", permission: "audit.export", success: 200, build: (s) => ({ params: orgParams(s) }) },
 };
 
-const inOrg = (s: Scenario, extra: Record<string, unknown> = {}) => ({ body: { orgId: s.target.org.id, ...extra } });
-
-export const ACTIONS: Record<string, Door> = {
-  "lib/auth/actions.ts#signUpAction": {
-    scope: "public",
-    success: 200,
-    build: () => ({ body: { name: "New Person", email: `signup-${randomUUID().slice(0, 8)}@example.test`, password: "correct horse battery staple" } }),
-  },
-  "lib/orgs/actions.ts#createOrgAction": { scope: "user", success: 200, build: () => ({ body: { name: fresh("Org") } }) },
-  "lib/orgs/actions.ts#renameOrgAction": { scope: "org", permission: "org.update", success: 200, build: (s) => inOrg(s, { name: fresh("Renamed") }) },
-  "lib/orgs/actions.ts#deleteOrgAction": { scope: "org", permission: "org.delete", success: 200, build: (s) => inOrg(s, { confirm: s.target.org.slug }) },
-  "lib/projects/actions.ts#createProjectAction": { scope: "org", permission: "projects.write", success: 200, build: (s) => inOrg(s, { name: fresh("Project") }) },
-  "lib/projects/actions.ts#renameProjectAction": {
-    scope: "org",
-    permission: "projects.write",
-    success: 200,
-    hasResource: true,
-    build: (s) => inOrg(s, { projectId: s.resource.project.id, name: fresh("Renamed") }),
-  },
-  "lib/projects/actions.ts#deleteProjectAction": {
-    scope: "org",
-    permission: "projects.write",
-    success: 200,
-    hasResource: true,
-    build: (s) => inOrg(s, { projectId: s.resource.project.id }),
-  },
-  "lib/members/actions.ts#inviteMemberAction": {
-    scope: "org",
-    permission: "members.invite",
-    success: 200,
-    build: (s) => inOrg(s, { email: `new-${randomUUID().slice(0, 6)}@example.test`, role: "VIEWER" }),
-  },
-  "lib/members/actions.ts#revokeInvitationAction": {
-    scope: "org",
-    permission: "members.invite",
-    success: 200,
-    hasResource: true,
-    build: (s) => inOrg(s, { invitationId: s.resource.invitation.id }),
-  },
-  "lib/members/actions.ts#changeRoleAction": {
-    scope: "org",
-    permission: "members.manage",
-    success: 200,
-    hasResource: true,
-    build: (s) => inOrg(s, { memberId: s.resource.extraViewer.membership.id, role: "DEVELOPER" }),
-  },
-  "lib/members/actions.ts#removeMemberAction": {
-    scope: "org",
-    permission: "members.manage",
-    success: 200,
-    hasResource: true,
-    build: (s) => inOrg(s, { memberId: s.resource.extraViewer.membership.id }),
-  },
-  "lib/api-keys/actions.ts#createApiKeyAction": {
-    scope: "org",
-    permission: "api_keys.create",
-    success: 200,
-    hasResource: true,
-    build: (s) => inOrg(s, { projectId: s.resource.project.id, name: fresh("Key"), scopes: ["chat"] }),
-  },
-  "lib/api-keys/actions.ts#updateApiKeyAction": {
-    scope: "org",
-    permission: "api_keys.manage",
-    success: 200,
-    hasResource: true,
-    build: (s) => inOrg(s, { projectId: s.resource.project.id, keyId: s.resource.apiKey.id, patch: { allowedOrigins: ["https://app.example.com"] } }),
-  },
-  "lib/api-keys/actions.ts#rotateApiKeyAction": {
-    scope: "org",
-    permission: "api_keys.manage",
-    success: 200,
-    hasResource: true,
-    build: (s) => inOrg(s, { projectId: s.resource.project.id, keyId: s.resource.apiKey.id, graceSeconds: 0 }),
-  },
-  "lib/api-keys/actions.ts#revokeApiKeyAction": {
-    scope: "org",
-    permission: "api_keys.manage",
-    success: 200,
-    hasResource: true,
-    build: (s) => inOrg(s, { projectId: s.resource.project.id, keyId: s.resource.apiKey.id, confirm: true }),
-  },
-  "lib/settings/actions.ts#updateOrgSettingsAction": {
-    scope: "org",
-    permission: "settings.manage",
-    success: 200,
-    build: (s) => inOrg(s, { patch: { retentionDays: 90, enforceSso: true } }),
-  },
-  "lib/settings/actions.ts#updateProjectSettingsAction": {
-    scope: "org",
-    permission: "settings.manage",
-    success: 200,
-    hasResource: true,
-    build: (s) => inOrg(s, { projectId: s.resource.project.id, patch: { storePrompts: true } }),
-  },
-  "lib/members/actions.ts#acceptInvitationAction": {
-    scope: "user",
-    success: 200,
-    build: async (s) => ({ body: { token: await makeInvitationFor(s.caller) } }),
-  },
-};
+export { ACTIONS } from "./matrix-actions";
