@@ -17,7 +17,7 @@ import { increment } from "@/lib/metrics";
  * oldest are dropped and counted.
  * `last_used_at` of a key is written at most once per LAST_USED_EVERY_MS.
  */
-const BATCH_SIZE = 1_500;
+const BATCH_SIZE = 5_000;
 const FLUSH_MS = 5_000;
 const MAX_PENDING = 50_000;
 const LAST_USED_EVERY_MS = 60_000;
