@@ -4,7 +4,8 @@ import type { ReactNode } from "react";
 import { Field } from "@/components/ui/field";
 import { controlClasses } from "@/components/ui/input";
 import { cx } from "@/components/ui/cx";
-import type { DomainLine } from "./settings-draft";
+import { CheckedLines } from "@/components/forms/checked-lines";
+import { linesSummary, type CheckedLine } from "@/components/forms/line-check";
 
 interface SwitchProps {
   id: string;
@@ -49,7 +50,7 @@ interface DomainListProps {
   id: string;
   value: string;
   onChange: (value: string) => void;
-  checked: DomainLine[];
+  checked: CheckedLine[];
   disabled?: boolean;
   error?: string;
 }
@@ -60,9 +61,7 @@ export function DomainListField({ id, value, onChange, checked, disabled, error 
   const summary =
     checked.length === 0
       ? "Any email domain may join."
-      : invalid.length === 0
-        ? `${checked.length} valid ${checked.length === 1 ? "domain" : "domains"}.`
-        : `${invalid.length} invalid: line${invalid.length === 1 ? "" : "s"} ${invalid.map((entry) => entry.line).join(", ")}.`;
+      : linesSummary(checked, ["domain", "domains"]);
   const describedBy = [error ? `${id}-error` : `${id}-hint`, `${id}-status`].join(" ");
   return (
     <Field id={id} label="Allowed email domains" error={error}>
@@ -90,25 +89,7 @@ export function DomainListField({ id, value, onChange, checked, disabled, error 
         {summary}
       </p>
       {checked.length > 0 ? (
-        <ul aria-label="Domains as they will be stored" className="max-h-32 max-w-md space-y-0.5 overflow-y-auto text-xs">
-          {checked.map((entry) => (
-            <li key={entry.line} className="flex min-w-0 items-baseline gap-1.5">
-              <span aria-hidden="true" className={entry.canonical ? "text-emerald-600" : "text-red-600"}>
-                {entry.canonical ? "✓" : "✗"}
-              </span>
-              {entry.canonical ? (
-                <span className="min-w-0 truncate">
-                  <code className="text-xs text-zinc-900">{entry.canonical}</code>
-                  {entry.canonical !== entry.text ? <span className="text-zinc-500"> (from {entry.text})</span> : null}
-                </span>
-              ) : (
-                <span className="min-w-0 truncate text-red-700">
-                  Line {entry.line}: <code className="text-xs">{entry.text}</code> is not a domain such as example.com
-                </span>
-              )}
-            </li>
-          ))}
-        </ul>
+        <CheckedLines checked={checked} expected="a domain such as example.com" label="Domains as they will be stored" className="max-h-32 max-w-md" />
       ) : null}
     </Field>
   );

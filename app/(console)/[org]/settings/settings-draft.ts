@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { checkLines } from "@/components/forms/line-check";
 import { canonicalDomain } from "@/lib/orgs/email-domains";
 import {
   auditRetentionDays,
@@ -24,13 +25,6 @@ export type SettingsDraft = Record<Toggle, boolean> & {
   providerKeyMode: ProviderKeyMode;
 };
 
-export interface DomainLine {
-  line: number;
-  text: string;
-  /** The stored form (lower case, punycode), or null when the line is not a domain. */
-  canonical: string | null;
-}
-
 export function draftFrom(settings: OrgSettings): SettingsDraft {
   return {
     retentionDays: String(settings.retentionDays),
@@ -45,14 +39,8 @@ export function draftFrom(settings: OrgSettings): SettingsDraft {
   };
 }
 
-/** Each non-blank line of the domain list with its stored form. */
-export function checkDomains(text: string): DomainLine[] {
-  return text
-    .split("\n")
-    .map((raw, index) => ({ line: index + 1, text: raw.trim() }))
-    .filter((entry) => entry.text !== "")
-    .map((entry) => ({ ...entry, canonical: canonicalDomain(entry.text) }));
-}
+/** Each non-blank line of the domain list with its stored form (lower case, punycode). */
+export const checkDomains = (text: string) => checkLines(text, canonicalDomain);
 
 function readDays(text: string, schema: z.ZodType<number>): { value?: number; error?: string } {
   const trimmed = text.trim();

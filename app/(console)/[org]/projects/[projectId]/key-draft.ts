@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { checkLines } from "@/components/forms/line-check";
 import { MAX_KEY_RATE_LIMIT, type ApiKeyScope, type apiKeyDto } from "@/lib/api-keys/schemas";
 import { canonicalCidr } from "@/lib/net/cidr";
 import { canonicalOrigin } from "@/lib/net/origin";
@@ -36,12 +37,6 @@ export interface KeyDraft {
   rateLimit: string;
 }
 
-export interface CheckedLine {
-  line: number;
-  text: string;
-  canonical: string | null;
-}
-
 const DAY_MS = 24 * 60 * 60 * 1_000;
 
 export function emptyDraft(): KeyDraft {
@@ -59,15 +54,6 @@ export function draftFromKey(key: KeyRow): KeyDraft {
     origins: key.allowedOrigins.join("\n"),
     rateLimit: key.rateLimit === null ? "" : String(key.rateLimit),
   };
-}
-
-/** Each non-blank line with its canonical form (null when invalid). */
-export function checkLines(text: string, canonical: (line: string) => string | null): CheckedLine[] {
-  return text
-    .split("\n")
-    .map((raw, index) => ({ line: index + 1, text: raw.trim() }))
-    .filter((entry) => entry.text !== "")
-    .map((entry) => ({ ...entry, canonical: canonical(entry.text) }));
 }
 
 export const checkIps = (text: string) => checkLines(text, canonicalCidr);

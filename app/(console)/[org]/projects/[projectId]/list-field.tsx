@@ -4,7 +4,8 @@ import type { ReactNode } from "react";
 import { Field } from "@/components/ui/field";
 import { controlClasses } from "@/components/ui/input";
 import { cx } from "@/components/ui/cx";
-import type { CheckedLine } from "./key-draft";
+import { CheckedLines } from "@/components/forms/checked-lines";
+import { linesSummary, type CheckedLine } from "@/components/forms/line-check";
 
 interface ListFieldProps {
   id: string;
@@ -26,12 +27,7 @@ interface ListFieldProps {
  */
 export function ListField({ id, label, hint, value, onChange, checked, expected, placeholder, error }: ListFieldProps) {
   const invalid = checked.filter((entry) => entry.canonical === null);
-  const summary =
-    checked.length === 0
-      ? null
-      : invalid.length === 0
-        ? `${checked.length} valid ${checked.length === 1 ? "entry" : "entries"}.`
-        : `${invalid.length} invalid: line${invalid.length === 1 ? "" : "s"} ${invalid.map((entry) => entry.line).join(", ")}.`;
+  const summary = checked.length === 0 ? null : linesSummary(checked, ["entry", "entries"]);
   const describedBy = [error ? `${id}-error` : `${id}-hint`, summary ? `${id}-status` : null].filter(Boolean).join(" ");
   return (
     <Field id={id} label={label} error={error}>
@@ -58,25 +54,7 @@ export function ListField({ id, label, hint, value, onChange, checked, expected,
           <p id={`${id}-status`} aria-live="polite" className={cx("text-xs", invalid.length ? "font-medium text-red-700" : "text-zinc-500")}>
             {summary}
           </p>
-          <ul className="max-h-28 space-y-0.5 overflow-y-auto text-xs">
-            {checked.map((entry) => (
-              <li key={entry.line} className="flex min-w-0 items-baseline gap-1.5">
-                <span aria-hidden="true" className={entry.canonical ? "text-emerald-600" : "text-red-600"}>
-                  {entry.canonical ? "✓" : "✗"}
-                </span>
-                {entry.canonical ? (
-                  <span className="min-w-0 truncate">
-                    <code className="text-xs text-zinc-900">{entry.canonical}</code>
-                    {entry.canonical !== entry.text ? <span className="text-zinc-500"> (from {entry.text})</span> : null}
-                  </span>
-                ) : (
-                  <span className="min-w-0 truncate text-red-700">
-                    Line {entry.line}: <code className="text-xs">{entry.text}</code> is not {expected}
-                  </span>
-                )}
-              </li>
-            ))}
-          </ul>
+          <CheckedLines checked={checked} expected={expected} className="max-h-28" />
         </div>
       ) : null}
     </Field>
