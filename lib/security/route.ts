@@ -112,15 +112,14 @@ export function withOrg<B extends z.ZodType, Q extends z.ZodType, P extends z.Zo
   options: Options<B, Q, P, R> & { permission: Permission },
   handler: (ctx: OrgContext, input: Input<Parsed<B>, Parsed<Q>, Parsed<P>>) => Promise<Result<R>>,
 ): RouteHandler {
-  return door(
-    options,
-    async (req, meta, raw) => {
-      const user = await authenticate(req, meta);
-      const ctx = await authorizeOrg(user, String(raw.orgId ?? ""), options.permission);
-      return { ctx, limitKey: `user:${user.principal.userId}` };
-    },
-    handler,
-  );
+  return door(options, (req, meta, raw) => memberOf(req, meta, raw, options.permission), handler);
+}
+
+/** A signed-in member of the route's org holding the permission. */
+async function memberOf(req: NextRequest, meta: RequestMeta, raw: Record<string, unknown>, permission: Permission) {
+  const user = await authenticate(req, meta);
+  const ctx = await authorizeOrg(user, String(raw.orgId ?? ""), permission);
+  return { ctx, limitKey: `user:${user.principal.userId}` };
 }
 
 /**
@@ -136,11 +135,7 @@ export function withOrgOrKey<B extends z.ZodType, Q extends z.ZodType, P extends
     options,
     async (req, meta, raw) => {
       const token = bearerToken(req.headers);
-      if (token === null) {
-        const user = await authenticate(req, meta);
-        const ctx = await authorizeOrg(user, String(raw.orgId ?? ""), options.permission);
-        return { ctx, limitKey: `user:${user.principal.userId}` };
-      }
+      if (token === null) return memberOf(req, meta, raw, options.permission);
       const projectId = typeof raw.projectId === "string" ? raw.projectId : undefined;
       const request = { token, origin: req.headers.get("origin"), orgId: String(raw.orgId ?? ""), projectId, permission: options.permission };
       const ctx = await authorizeKey(request, meta);
