@@ -7,7 +7,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { encode } from "next-auth/jwt";
 import pg from "pg";
 import { Pool, request } from "undici";
-import { auditPageSql } from "../../lib/audit/query";
+import { exportBatchSql } from "../../lib/audit/export";
+import { auditPageSql, resolveFilters } from "../../lib/audit/query";
 import { encodeCursor } from "../../lib/audit/schemas";
 import type { OrgId } from "../../lib/security/context";
 import type { AuditSeed } from "./audit-seed";
@@ -49,7 +50,7 @@ const cookie = (ctx: HttpContext) => ctx.cookies[sent++ % ctx.cookies.length]!;
 
 export interface PlanSummary {
   executionMs: number;
-  /** Node types and indexes, outermost first. */
+  /** Node types, indexes and rows, outermost first. */
   nodes: string;
   sharedHit: number;
   sharedRead: number;
@@ -58,13 +59,16 @@ export interface PlanSummary {
 interface PlanNode {
   "Node Type": string;
   "Index Name"?: string;
+  "Actual Rows"?: number;
+  "Rows Removed by Filter"?: number;
   "Shared Hit Blocks"?: number;
   "Shared Read Blocks"?: number;
   Plans?: PlanNode[];
 }
 
 function describe(node: PlanNode): string {
-  const self = node["Index Name"] ? `${node["Node Type"]} on ${node["Index Name"]}` : node["Node Type"];
+  const removed = node["Rows Removed by Filter"] ? `, ${node["Rows Removed by Filter"]} filtered out` : "";
+  const self = `${node["Node Type"]}${node["Index Name"] ? ` on ${node["Index Name"]}` : ""} (${node["Actual Rows"]} rows${removed})`;
   const children = (node.Plans ?? []).map(describe);
   return children.length ? `${self} → ${children.join(", ")}` : self;
 }
@@ -82,13 +86,16 @@ export interface ViewerFigures {
   cursorSeq: string;
   db: { first: Stats; deep: Stats };
   route: { first: Stats; deep: Stats };
+  /** GET /api/v1/orgs/{orgId} in the same rounds: the same doorway (session, user, membership, rate limit) and one small query. */
+  doorway: Stats;
   plans: { first: PlanSummary; deep: PlanSummary };
 }
 
 /**
  * The first page and the page `depth` events deep (its cursor computed, not
  * walked to), 50 rows with the two filters: `warmup` untimed then `requests`
- * timed of each, alternating, at the database and through the route.
+ * timed of each, alternating, at the database and through the route, and
+ * the org route as the cost of the doorway alone.
  */
 export async function viewer(ctx: HttpContext, seed: AuditSeed, depth: number, requests: number, warmup: number): Promise<ViewerFigures> {
   const orgId = seed.orgId as OrgId;
@@ -104,7 +111,7 @@ export async function viewer(ctx: HttpContext, seed: AuditSeed, depth: number, r
     };
     const base = `/api/v1/orgs/${orgId}/audit-logs?action=${seed.filter.action}&actorId=${seed.filter.actorId}&limit=50`;
     const paths = { first: base, deep: `${base}&cursor=${encodeCursor(cursor)}` };
-    const times = { db: { first: [] as number[], deep: [] as number[] }, route: { first: [] as number[], deep: [] as number[] } };
+    const times = { db: { first: [] as number[], deep: [] as number[] }, route: { first: [] as number[], deep: [] as number[] }, doorway: [] as number[] };
 
     const atDatabase = async (page: "first" | "deep") => {
       const started = process.hrtime.bigint();
@@ -113,12 +120,16 @@ export async function viewer(ctx: HttpContext, seed: AuditSeed, depth: number, r
       return since(started);
     };
     const pool = new Pool(ctx.baseUrl, { connections: 1, pipelining: 1 });
-    const throughRoute = async (page: "first" | "deep") => {
+    const get = async (path: string) => {
       const started = process.hrtime.bigint();
-      const res = await pool.request({ path: paths[page], method: "GET", headers: { cookie: cookie(ctx) } });
+      const res = await pool.request({ path, method: "GET", headers: { cookie: cookie(ctx) } });
       const body = await res.body.text();
       const ms = since(started);
-      if (res.statusCode !== 200) throw new Error(`${paths[page]} answered ${res.statusCode}: ${body.slice(0, 200)}`);
+      if (res.statusCode !== 200) throw new Error(`${path} answered ${res.statusCode}: ${body.slice(0, 200)}`);
+      return { ms, body };
+    };
+    const throughRoute = async (page: "first" | "deep") => {
+      const { ms, body } = await get(paths[page]);
       const { data } = JSON.parse(body) as { data: { seq: string }[] };
       if (data.length !== 50 || (page === "deep" && BigInt(data[0]!.seq) >= cursor)) throw new Error(`the ${page} page through the route is not 50 rows below its cursor`);
       return ms;
@@ -133,6 +144,8 @@ export async function viewer(ctx: HttpContext, seed: AuditSeed, depth: number, r
             times.route[page].push(route);
           }
         }
+        const { ms } = await get(`/api/v1/orgs/${orgId}`);
+        if (i >= warmup) times.doorway.push(ms);
       }
     } finally {
       await pool.close();
@@ -144,6 +157,7 @@ export async function viewer(ctx: HttpContext, seed: AuditSeed, depth: number, r
       cursorSeq: cursor.toString(),
       db: { first: stats(times.db.first), deep: stats(times.db.deep) },
       route: { first: stats(times.route.first), deep: stats(times.route.deep) },
+      doorway: stats(times.doorway),
       plans,
     };
   } finally {
@@ -175,6 +189,23 @@ function watchMemory(pid: number) {
       return { rssBeforeMb: before, peakRssMb: reset ? Math.max(now.hwm, polled) : polled, source: reset ? "VmHWM" : "VmRSS every 10 ms" };
     },
   };
+}
+
+/**
+ * The plan of one batch of a date-range export, half-way through the range
+ * (the batch SQL as lib/audit/export.ts builds it for these filters).
+ */
+export async function exportBatchPlan(databaseUrl: string, orgId: string, range: { from: Date; to: Date }, after: bigint): Promise<PlanSummary> {
+  const resolved = await resolveFilters(orgId as OrgId, range);
+  if (!resolved) throw new Error("the export's date range resolved to nothing");
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const [{ max }] = (await client.query<{ max: string }>("SELECT max(seq)::text AS max FROM audit_logs WHERE chain = $1", [orgId])).rows as [{ max: string }];
+    return await explain(client, exportBatchSql(orgId as OrgId, resolved, after, BigInt(max)));
+  } finally {
+    await client.end();
+  }
 }
 
 export interface Transfer {

@@ -1,6 +1,6 @@
 // The audit benchmark's figures, the targets they are held to, and the table
 // printed at the end of a run.
-import type { ExportRun, Transfer, ViewerFigures } from "./audit-http";
+import type { ExportRun, PlanSummary, Transfer, ViewerFigures } from "./audit-http";
 import type { RetentionFigures } from "./audit-retention";
 
 export interface AuditFigures {
@@ -19,7 +19,8 @@ export interface AuditFigures {
   };
   seed: { auditSeconds: number; usageSeconds: number; vacuumSeconds: number; chainVerified: string };
   viewer: ViewerFigures;
-  exports: { small: ExportRun; large: ExportRun; copySmall: Transfer; copyLarge: Transfer };
+  /** `smallBatchPlan`: one batch of the date-range export, half-way through it. */
+  exports: { small: ExportRun; large: ExportRun; copySmall: Transfer; copyLarge: Transfer; smallBatchPlan: PlanSummary };
   retention: RetentionFigures;
 }
 
@@ -92,7 +93,7 @@ function line(cells: string[], widths: number[]): string {
 
 export function table(f: AuditFigures, s: Summary): string {
   const { settings: set, viewer: v, exports: e, retention: r } = f;
-  const w = [28, 15, 15, 11, 0];
+  const w = [31, 14, 14, 11, 0];
   const out: string[] = [];
   out.push(`Machine load average (1 min) before / after measuring: ${fixed(set.loadAverage[0])} / ${fixed(set.loadAverage[1])}`);
   out.push(`Data: ${count(set.events)} audit events in one org, ${count(set.otherEvents)} over ${set.otherOrgs} others, interleaved in time; ${count(set.expired)} expired usage records over ${set.usageOrgs} orgs`);
@@ -106,10 +107,11 @@ export function table(f: AuditFigures, s: Summary): string {
   out.push(line(["  target ≤ 25 ms", verdict("viewerFirstP95Ms", s.viewerFirstP95Ms), verdict("viewerDeepP95Ms", s.viewerDeepP95Ms), ""], w));
   out.push(line(["database p50 (ms)", fixed(v.db.first.p50, 3), fixed(v.db.deep.p50, 3), fixed(v.db.deep.p50 / v.db.first.p50)], w));
   out.push(line(["database p95 (ms)", fixed(v.db.first.p95, 3), fixed(v.db.deep.p95, 3), fixed(v.db.deep.p95 / v.db.first.p95)], w));
-  for (const page of ["first", "deep"] as const) {
-    const p = v.plans[page];
-    out.push(`  plan, ${page}: ${p.nodes}; ${fixed(p.executionMs, 3)} ms, ${p.sharedHit} buffers hit, ${p.sharedRead} read`);
-  }
+  out.push(line(["doorway alone p50 / p95 (ms)", fixed(v.doorway.p50), fixed(v.doorway.p95), ""], w));
+  out.push("  (GET /api/v1/orgs/{orgId} in the same rounds: session, user, membership, rate limit and one small query)");
+  const plan = (label: string, p: PlanSummary) => `  plan, ${label}: ${p.nodes}; ${fixed(p.executionMs, 3)} ms, ${p.sharedHit} buffers hit, ${p.sharedRead} read`;
+  out.push(plan("first", v.plans.first));
+  out.push(plan("deep", v.plans.deep));
   out.push("");
   out.push("Export (CSV) through the route, and psql \\copy of the same rows as CSV (psql's start and connection included)");
   out.push(line(["", `${count(e.small.rows)} rows`, `${count(e.large.rows)} rows`, "large/small", "  target"], w));
@@ -122,18 +124,22 @@ export function table(f: AuditFigures, s: Summary): string {
   out.push(line(["server RSS before (MiB)", fixed(e.small.rssBeforeMb, 0), fixed(e.large.rssBeforeMb, 0), ""], w));
   out.push(line(["server peak RSS (MiB)", fixed(e.small.peakRssMb, 0), fixed(e.large.peakRssMb, 0), fixed(s.exportPeakRatio1Mto100k), `  ${mark("exportPeakRatio1Mto100k", s.exportPeakRatio1Mto100k)}`], w));
   out.push(`  bytes: route ${count(e.small.bytes)} / ${count(e.large.bytes)}, \\copy ${count(e.copySmall.bytes)} / ${count(e.copyLarge.bytes)}; peak from ${e.large.memorySource} of the next start process`);
+  out.push(`  the smaller export is a date range (from, to); the larger, the whole log`);
+  out.push(plan("a batch of the date range", e.smallBatchPlan));
   out.push("");
   out.push(`Retention (runRetention in process, ${r.status}): ${count(r.deleted)} usage records deleted in ${fixed(r.seconds, 1)} s, ${r.batches} batches of ${count(r.batchRows.min)}–${count(r.batchRows.max)} rows (median ${count(r.batchRows.p50)})`);
   out.push(line(["rows/s", count(s.retentionRowsPerSec), "", "", `  ${mark("retentionRowsPerSec", s.retentionRowsPerSec)}`], w));
   out.push(line(["longest batch (ms)", fixed(s.retentionMaxBatchMs, 1), "", "", `  ${mark("retentionMaxBatchMs", s.retentionMaxBatchMs)}`], w));
+  out.push(`  longest: batch ${r.longestBatch.index} (${count(r.longestBatch.deleted)} rows); ${r.batchesOver100Ms} over 100 ms`);
   out.push(`  batch p50 ${fixed(r.batchMs.p50, 1)} ms, p95 ${fixed(r.batchMs.p95, 1)} ms; deleting took ${fixed(r.batchTimeShare * 100, 0)}% of the run; left: ${r.left.expired} expired, ${count(r.left.kept)} kept`);
   const a = r.writer.alone;
   const d = r.writer.duringRetention;
-  out.push(`Writer: single-row INSERTs into usage_records, one every ${r.writer.intervalMs} ms at most`);
+  out.push(`Writer (a process of its own): single-row INSERTs into usage_records, one every ${r.writer.intervalMs} ms at most`);
   out.push(line(["", "alone", "retention", "ratio", "  target"], w));
   out.push(line(["inserts", count(a.inserts), count(d.inserts), ""], w));
   out.push(line(["p50 (ms)", fixed(a.p50, 3), fixed(d.p50, 3), fixed(d.p50 / a.p50)], w));
   out.push(line(["p99 (ms)", fixed(a.p99, 3), fixed(d.p99, 3), fixed(s.retentionWriterP99Ratio), `  ${mark("retentionWriterP99Ratio", s.retentionWriterP99Ratio)}`], w));
   out.push(line(["max (ms)", fixed(a.max, 1), fixed(d.max, 1), ""], w));
+  out.push(line(["WAL written (MiB/s)", fixed(a.walMbPerSec), fixed(d.walMbPerSec), fixed(d.walMbPerSec / a.walMbPerSec)], w));
   return out.join("\n");
 }

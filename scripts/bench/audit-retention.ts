@@ -1,48 +1,40 @@
 // The audit benchmark's retention phase: the retention job run in this process
 // (runRetention, as the cron route runs it) over the expired usage records,
-// while a writer inserts usage records one row per statement, each insert
-// timed; the same writer alone first, for the same kind of window, is the
-// baseline its p99 is compared with.
-import { randomUUID } from "node:crypto";
+// while a writer in its own process (audit-writer.ts) inserts usage records
+// one row per statement, each insert timed; the same writer alone first is
+// the baseline its p99 is compared with.
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { createInterface } from "node:readline";
 import pg from "pg";
 import type { BatchInfo } from "../../lib/retention/batches";
 import { runRetention } from "../../lib/retention/run";
 import type { UsageSeed } from "./audit-seed";
-import { percentile, sleep } from "./load";
+import type { WriterConfig, WriterStats } from "./audit-writer";
+import { percentile } from "./load";
 
-export interface WriterStats {
-  inserts: number;
-  seconds: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
-
-const INSERT = `INSERT INTO usage_records (id, org_id, project_id, api_key_id, provider, model, endpoint, stream, status, latency_ms,
-  prompt_tokens, completion_tokens, total_tokens, request_id) VALUES ($1, $2, $3, $4, 'openai', 'gpt-4o-mini', '/v1/chat/completions', false, 200, 420, 120, 80, 200, $5)`;
-
-/**
- * Single-row INSERTs on a connection of its own, each a transaction of its
- * own (synchronous commit, as the server runs), one every `intervalMs` (or at
- * once when the previous one took longer), until `stop()` says so.
- */
-async function runWriter(databaseUrl: string, writer: UsageSeed["writer"], intervalMs: number, stop: () => boolean): Promise<WriterStats> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  const latencies: number[] = [];
-  const started = performance.now();
-  try {
-    while (!stop()) {
-      const sent = performance.now();
-      await client.query({ name: "bench-usage-insert", text: INSERT, values: [randomUUID(), writer.orgId, writer.projectId, writer.keyId, `req_${randomUUID()}`] });
-      const ms = performance.now() - sent;
-      latencies.push(ms);
-      if (ms < intervalMs) await sleep(intervalMs - ms);
-    }
-  } finally {
-    await client.end();
-  }
-  return { inserts: latencies.length, seconds: (performance.now() - started) / 1000, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies) };
+/** The writer process, once it has warmed up: `result` when it ends by itself, `stop` to close its stdin first. */
+async function startWriter(config: WriterConfig): Promise<{ result: Promise<WriterStats>; stop(): Promise<WriterStats> }> {
+  const proc = spawn(process.execPath, ["--import", "tsx", path.resolve(import.meta.dirname, "audit-writer.ts"), JSON.stringify(config)], { stdio: ["pipe", "pipe", "inherit"] });
+  const lines = createInterface({ input: proc.stdout });
+  const next = () =>
+    new Promise<string>((resolve, reject) => {
+      const exited = (code: number | null) => reject(new Error(`the writer exited with ${code}`));
+      proc.once("exit", exited);
+      lines.once("line", (line) => {
+        proc.off("exit", exited);
+        resolve(line);
+      });
+    });
+  if ((await next()) !== "ready") throw new Error("the writer did not start");
+  const result = next().then((line) => JSON.parse(line) as WriterStats);
+  return {
+    result,
+    stop() {
+      proc.stdin.end();
+      return result;
+    },
+  };
 }
 
 export interface RetentionFigures {
@@ -55,6 +47,9 @@ export interface RetentionFigures {
   maxBatchMs: number;
   batchMs: { p50: number; p95: number };
   batchRows: { min: number; p50: number; max: number };
+  /** The longest batch (1-based index across the run) and how many took over 100 ms. */
+  longestBatch: { index: number; deleted: number; ms: number };
+  batchesOver100Ms: number;
   /** The deletions' share of the run: batch time over the whole run. */
   batchTimeShare: number;
   left: { expired: number; kept: number };
@@ -66,25 +61,17 @@ export interface RetentionFigures {
  * again, with retention running from its start until the run ends.
  */
 export async function retention(databaseUrl: string, usage: UsageSeed, writerSeconds: number, intervalMs: number, log: (line: string) => void): Promise<RetentionFigures> {
-  const until = (ms: number) => {
-    const end = performance.now() + ms;
-    return () => performance.now() >= end;
-  };
-  await runWriter(databaseUrl, usage.writer, intervalMs, until(2_000));
+  const config: WriterConfig = { databaseUrl, orgId: usage.writer.orgId, projectId: usage.writer.projectId, keyId: usage.writer.keyId, intervalMs };
   log(`writer alone for ${writerSeconds} s`);
-  const alone = await runWriter(databaseUrl, usage.writer, intervalMs, until(writerSeconds * 1000));
+  const alone = await (await startWriter({ ...config, seconds: writerSeconds })).result;
   log(`retention over ${usage.expired} expired usage records, writer running`);
-  let done = false;
-  const writing = runWriter(databaseUrl, usage.writer, intervalMs, () => done);
-  await sleep(200); // connected and writing before the run starts
+  const writer = await startWriter(config);
   const batches: BatchInfo[] = [];
-  let result: Awaited<ReturnType<typeof runRetention>>;
-  try {
-    result = await runRetention({ trigger: "manual", orgIds: usage.orgIds, budgetMs: 15 * 60_000, onBatch: (batch) => void batches.push(batch) });
-  } finally {
-    done = true;
-  }
-  const during = await writing;
+  const result = await runRetention({ trigger: "manual", orgIds: usage.orgIds, budgetMs: 15 * 60_000, onBatch: (batch) => void batches.push(batch) }).catch(async (error: unknown) => {
+    await writer.stop().catch(() => {});
+    throw error;
+  });
+  const during = await writer.stop();
 
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -107,6 +94,8 @@ export async function retention(databaseUrl: string, usage: UsageSeed, writerSec
     maxBatchMs: result.totals.maxBatchMs,
     batchMs: { p50: percentile(ms, 50), p95: percentile(ms, 95) },
     batchRows: { min: Math.min(...sizes), p50: percentile(sizes, 50), max: Math.max(...sizes) },
+    longestBatch: batches.reduce((a, b) => (b.ms > a.ms ? b : a), { index: 0, deleted: 0, ms: 0 }),
+    batchesOver100Ms: ms.filter((t) => t > 100).length,
     batchTimeShare: ms.reduce((a, b) => a + b, 0) / result.totals.durationMs,
     left: rows[0]!,
     writer: { alone, duringRetention: during, p99Ratio: during.p99 / alone.p99, intervalMs },

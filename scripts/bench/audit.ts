@@ -17,7 +17,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { verifyAuditChain } from "../../lib/audit/verify";
 import { db, pgPool } from "../../lib/db/client";
-import { copyReference, exportThroughRoute, serverEnv, sessionCookies, viewer, type HttpContext } from "./audit-http";
+import { copyReference, exportBatchPlan, exportThroughRoute, serverEnv, sessionCookies, viewer, type HttpContext } from "./audit-http";
 import { retention } from "./audit-retention";
 import { summarise, table, type AuditFigures } from "./audit-report";
 import { seedAuditLog, seedUsage } from "./audit-seed";
@@ -106,7 +106,8 @@ async function main(): Promise<void> {
 
     const small = Math.floor(settings.events / 10);
     const lo = Math.floor((settings.events - small) / 2) + 1;
-    const range = (from: number, count: number) => `&from=${seed.createdAtOf(from).toISOString()}&to=${seed.createdAtOf(from + count).toISOString()}`;
+    const dates = (from: number, count: number) => ({ from: seed.createdAtOf(from), to: seed.createdAtOf(from + count) });
+    const range = (from: number, count: number) => `&from=${dates(from, count).from.toISOString()}&to=${dates(from, count).to.toISOString()}`;
     progress("export: warm-up, then 100k and all events through the route, then psql \\copy of each");
     await exportThroughRoute(ctx, seed.orgId, range(1, 10_000));
     const smallRun = await exportThroughRoute(ctx, seed.orgId, range(lo, small));
@@ -114,6 +115,7 @@ async function main(): Promise<void> {
     if (smallRun.rows !== small || largeRun.rows < settings.events) throw new Error(`exports returned ${smallRun.rows} and ${largeRun.rows} rows`);
     const copySmall = await copyReference(database.url, seed.orgId, lo, lo + small - 1);
     const copyLarge = await copyReference(database.url, seed.orgId, 1, largeRun.rows);
+    const smallBatchPlan = await exportBatchPlan(database.url, seed.orgId, dates(lo, small), BigInt(lo + small / 2));
     await server.stop();
     server = undefined;
 
@@ -137,7 +139,7 @@ async function main(): Promise<void> {
       },
       seed: { auditSeconds: seed.seconds, usageSeconds: usage.seconds, vacuumSeconds, chainVerified: `${verdict.events} events, ok` },
       viewer: viewerFigures,
-      exports: { small: smallRun, large: largeRun, copySmall, copyLarge },
+      exports: { small: smallRun, large: largeRun, copySmall, copyLarge, smallBatchPlan },
       retention: retentionFigures,
     };
     const summary = summarise(figures);
