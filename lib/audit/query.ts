@@ -70,8 +70,10 @@ function conditions(orgId: OrgId, filters: ResolvedFilters, window: SeqWindow, a
   if (filters.actorId) parts.push(Prisma.sql`actor_id = ${filters.actorId}`);
   if (filters.targetId) parts.push(Prisma.sql`target_id = ${filters.targetId}`);
   if (filters.targetType) parts.push(Prisma.sql`target_type = ${filters.targetType}`);
-  if (filters.from) parts.push(Prisma.sql`created_at >= ${filters.from.toISOString()}::timestamptz`);
-  if (filters.to) parts.push(Prisma.sql`created_at < ${filters.to.toISOString()}::timestamptz`);
+  // A date bound already resolved to a seq bound is not repeated: created_at does not decrease along
+  // a chain, and two overlapping ranges make the planner misjudge how many rows it will read.
+  if (filters.from && filters.seqFrom === undefined) parts.push(Prisma.sql`created_at >= ${filters.from.toISOString()}::timestamptz`);
+  if (filters.to && filters.seqTo === undefined) parts.push(Prisma.sql`created_at < ${filters.to.toISOString()}::timestamptz`);
   if (filters.seqFrom !== undefined) parts.push(Prisma.sql`seq >= ${filters.seqFrom.toString()}::bigint`);
   if (filters.seqTo !== undefined) parts.push(Prisma.sql`seq <= ${filters.seqTo.toString()}::bigint`);
   if (window.before !== undefined) parts.push(Prisma.sql`seq < ${window.before.toString()}::bigint`);
