@@ -65,6 +65,7 @@ const schema = z.object({
   RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(60),
   AUDIT_CHECKPOINT_KEY: z.string().min(32, "must be at least 32 characters").optional(),
   GATEHOUSE_EMBEDDED: z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1"),
+  GATEHOUSE_BENCH: z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1"),
 });
 
 export type Env = z.infer<typeof schema>;

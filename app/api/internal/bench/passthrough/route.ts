@@ -1,4 +1,5 @@
 import { Readable } from "node:stream";
+import { env } from "@/lib/env";
 import { gatewayConfig } from "@/lib/gateway/config";
 import { upstreamClient } from "@/lib/gateway/upstream";
 import { AppError } from "@/lib/security/errors";
@@ -14,10 +15,8 @@ export const dynamic = "force-dynamic";
  * `npm run bench:gateway`); any other server answers 404, as for a route that
  * is not there.
  */
-const enabled = () => process.env.GATEHOUSE_BENCH === "1";
-
 export const POST = withPublic({}, async (_meta, { req }) => {
-  if (!enabled()) throw new AppError("not_found");
+  if (!env().GATEHOUSE_BENCH) throw new AppError("not_found");
   let res;
   try {
     res = await upstreamClient().request({
