@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { KEK_ID, parseKeyRing } from "@/lib/vault/keyring";
 
 /**
  * All configuration, validated once. In production the app refuses to start
@@ -39,7 +40,7 @@ const schema = z.object({
   CRON_SECRET: z.string().min(16, "must be at least 16 characters"),
   MASTER_KEYS: z.string().optional(),
   MASTER_KEY: base64Key.optional(),
-  MASTER_KEY_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).default("v1"),
+  MASTER_KEY_ID: z.string().regex(KEK_ID, "1-32 characters of A-Z a-z 0-9 _ -").default("v1"),
   ALLOWED_SIGNUP_DOMAINS: z
     .string()
     .default("")
@@ -93,9 +94,11 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
   const input: Record<string, string | undefined> = Object.fromEntries(
     Object.entries(source).filter(([, value]) => value !== undefined && value !== ""),
   );
-  if (input.NODE_ENV !== "production" && SECRET_NAMES.some((name) => !input[name])) {
+  // A configured key ring stands in for the local master key.
+  const missing = SECRET_NAMES.filter((name) => !input[name] && !(name === "MASTER_KEY" && input.MASTER_KEYS));
+  if (input.NODE_ENV !== "production" && missing.length > 0) {
     const secrets = localSecrets();
-    for (const name of SECRET_NAMES) input[name] ??= secrets[name];
+    for (const name of missing) input[name] = secrets[name];
   }
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
@@ -105,6 +108,10 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
   const env = parsed.data;
   const problems: string[] = [];
   if (env.NODE_ENV === "production" && !env.MASTER_KEY && !env.MASTER_KEYS) problems.push("MASTER_KEYS or MASTER_KEY: required in production");
+  else {
+    const ring = parseKeyRing(env);
+    if ("problems" in ring) problems.push(...ring.problems.map((p) => `master key ring: ${p}`));
+  }
   if (Boolean(env.UPSTASH_REDIS_REST_URL) !== Boolean(env.UPSTASH_REDIS_REST_TOKEN)) {
     problems.push("UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN: set both or neither");
   }

@@ -9,6 +9,8 @@ export const METRIC_NAMES = [
   "gatewayRequests",
   "apiKeyCacheHits",
   "apiKeyCacheMisses",
+  "vaultCacheHits",
+  "vaultCacheMisses",
   "usageRecordsWritten",
   "usageRecordsDropped",
 ] as const;

@@ -71,6 +71,11 @@ export class KeyCache<V> {
     for (const [hash, entry] of this.entries) if (entry.value && match(entry.value)) this.entries.delete(hash);
   }
 
+  /** Drop every entry whose key the predicate matches, cached misses included. */
+  evictKeys(match: (key: string) => boolean): void {
+    for (const key of this.entries.keys()) if (match(key)) this.entries.delete(key);
+  }
+
   clear(): void {
     this.entries.clear();
   }

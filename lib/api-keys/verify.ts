@@ -6,12 +6,13 @@ import { originMatcher } from "@/lib/net/origin";
 import { AppError } from "@/lib/security/errors";
 import { KeyCache } from "./cache";
 import { hashApiKey, looksLikeApiKey } from "./format";
+import type { ProviderKeyMode } from "@/lib/settings/schemas";
 import type { ApiKeyScope } from "./schemas";
 
 /**
  * API-key verification on the hot path. The key's hash is looked up once per
  * `KEY_CACHE_TTL_MS` per instance (one SQL query that also brings the project's
- * and org's data-handling settings); between loads every check runs from
+ * and org's data-handling settings and provider-key mode); between loads every check runs from
  * memory. Each failure has its own error code; an unknown key, a key of a
  * deleted org and a malformed key all answer `invalid_api_key`, so nothing
  * tells a caller whether some other org's key exists.
@@ -38,6 +39,8 @@ export interface KeyRecord {
   originAllowed: ((origin: string) => boolean) | null;
   storePrompts: boolean;
   storeResponses: boolean;
+  /** Where the provider key comes from: the project's override, else the org's setting. */
+  providerKeyMode: ProviderKeyMode;
   lastUsedAt: number | null;
 }
 
@@ -62,6 +65,8 @@ interface KeyRow {
   org_store_responses: boolean | null;
   project_store_prompts: boolean | null;
   project_store_responses: boolean | null;
+  org_provider_key_mode: ProviderKeyMode | null;
+  project_provider_key_mode: ProviderKeyMode | null;
 }
 
 /** One query: the secret, its key, the org and both settings rows. */
@@ -70,7 +75,8 @@ async function loadKey(hash: string): Promise<KeyRecord | null> {
     SELECT s.expires_at AS secret_expires_at, k.id, k.org_id, o.slug AS org_slug, o.deleted_at AS org_deleted_at, k.project_id,
            k.prefix, k.scopes, k.rate_limit, k.expires_at, k.revoked_at, k.last_used_at, k.ip_allowlist, k.allowed_origins,
            os.store_prompts AS org_store_prompts, os.store_responses AS org_store_responses,
-           ps.store_prompts AS project_store_prompts, ps.store_responses AS project_store_responses
+           ps.store_prompts AS project_store_prompts, ps.store_responses AS project_store_responses,
+           os.provider_key_mode::text AS org_provider_key_mode, ps.provider_key_mode::text AS project_provider_key_mode
       FROM api_key_secrets s
       JOIN api_keys k ON k.id = s.api_key_id
       JOIN orgs o ON o.id = k.org_id
@@ -94,6 +100,7 @@ async function loadKey(hash: string): Promise<KeyRecord | null> {
     originAllowed: key.allowed_origins.length > 0 ? originMatcher(key.allowed_origins) : null,
     storePrompts: key.project_store_prompts ?? key.org_store_prompts ?? false,
     storeResponses: key.project_store_responses ?? key.org_store_responses ?? false,
+    providerKeyMode: key.project_provider_key_mode ?? key.org_provider_key_mode ?? "EITHER",
     lastUsedAt: ms(key.last_used_at),
   };
 }

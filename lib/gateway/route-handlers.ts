@@ -10,23 +10,46 @@ import type { GatewayContext } from "./route";
 import { chatCompletionRequestSchema, type ChatCompletionRequest } from "./schemas";
 import { PROVIDERS, type ChatOutcome, type Provider, type ProviderTarget, type Usage } from "./types";
 import { recordUsage } from "./usage";
+import { vaultedKey } from "@/lib/vault/vaulted-keys";
 
 /**
  * The SDK endpoints behind the API-key door. The provider key comes from the
- * caller (`X-Provider-Key`, BYOK); it is handed to the upstream adapter and
- * to nothing else. Usage is recorded per request; prompt and response text
- * only when the key's org (or project) turned storage on.
+ * caller (`X-Provider-Key`, BYOK) or from the org's vault, as the project's
+ * (else the org's) key mode says; either way it is handed to the upstream
+ * adapter and to nothing else. Usage is recorded per request; prompt and
+ * response text only when the key's org (or project) turned storage on.
  */
 export const PROVIDER_KEY_HEADER = "x-provider-key";
 const MAX_PROVIDER_KEY_LENGTH = 512;
 
-function providerKey(req: NextRequest): string {
+/** The caller's own provider key, or null when the header is absent. */
+function suppliedKey(req: NextRequest): string | null {
   const value = req.headers.get(PROVIDER_KEY_HEADER)?.trim();
-  if (!value) throw new AppError("provider_key_missing");
+  if (!value) return null;
   if (value.length > MAX_PROVIDER_KEY_LENGTH || /[^\x21-\x7e]/.test(value)) {
     throw new AppError("bad_request", "The X-Provider-Key header is not a valid key.");
   }
   return value;
+}
+
+/**
+ * BYOK_ONLY: the caller's key, required. VAULT_ONLY: the vaulted key, and a
+ * caller's key is refused rather than silently ignored. EITHER: the caller's
+ * key when sent, else the vaulted one.
+ */
+async function providerKey(ctx: GatewayContext, req: NextRequest, provider: Provider): Promise<string> {
+  const supplied = suppliedKey(req);
+  const { providerKeyMode: mode, orgId, projectId } = ctx.key;
+  if (mode === "BYOK_ONLY") {
+    if (!supplied) throw new AppError("provider_key_missing", "This project accepts only the caller's provider key (BYOK_ONLY): send it in the X-Provider-Key header.");
+    return supplied;
+  }
+  if (mode === "VAULT_ONLY" && supplied) throw new AppError("provider_key_not_allowed");
+  if (supplied) return supplied;
+  const vaulted = await vaultedKey(orgId, projectId, provider);
+  if (vaulted) return vaulted;
+  if (mode === "VAULT_ONLY") throw new AppError("vault_key_missing", `No ${provider} key is stored for this project or its org (VAULT_ONLY): add one in Settings → Provider keys.`);
+  throw new AppError("provider_key_missing", `No provider key: none is stored for ${provider}, and the request has no X-Provider-Key header.`);
 }
 
 function target(provider: Provider, apiKey: string): ProviderTarget {
@@ -98,8 +121,8 @@ function respond(ctx: GatewayContext, request: ChatCompletionRequest, provider: 
 
 export async function chatCompletions(ctx: GatewayContext, req: NextRequest): Promise<Response> {
   const request = parseWith(chatCompletionRequestSchema, await readJsonBody(req, env().GATEWAY_MAX_BODY_BYTES));
-  const apiKey = providerKey(req);
   const { provider } = resolveProvider(request.model);
+  const apiKey = await providerKey(ctx, req, provider);
   await ctx.admitted;
   const outcome = await adapterFor(provider).chatCompletion(target(provider, apiKey), request, {
     signal: req.signal,
@@ -118,7 +141,7 @@ function listedProvider(req: NextRequest): Provider {
 
 export async function listModels(ctx: GatewayContext, req: NextRequest): Promise<Response> {
   const provider = listedProvider(req);
-  const apiKey = providerKey(req);
+  const apiKey = await providerKey(ctx, req, provider);
   await ctx.admitted;
   const outcome = await adapterFor(provider).listModels(target(provider, apiKey), {
     signal: req.signal,

@@ -5,6 +5,7 @@ export const ERROR_STATUS = {
   bad_request: 400,
   invalid_json: 400,
   provider_key_missing: 400,
+  vault_key_missing: 400,
   unauthenticated: 401,
   session_expired: 401,
   account_disabled: 401,
@@ -24,12 +25,14 @@ export const ERROR_STATUS = {
   origin_not_allowed: 403,
   insufficient_scope: 403,
   scope_not_allowed: 403,
+  provider_key_not_allowed: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
   email_taken: 409,
   already_member: 409,
   last_owner: 409,
+  provider_key_exists: 409,
   invitation_invalid: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -40,6 +43,7 @@ export const ERROR_STATUS = {
   upstream_unavailable: 502,
   upstream_forbidden: 502,
   service_unavailable: 503,
+  vault_unavailable: 503,
   upstream_timeout: 504,
 } as const satisfies Record<string, number>;
 
@@ -70,6 +74,10 @@ const DEFAULT_MESSAGES: Partial<Record<ErrorCode, string>> = {
   insufficient_scope: "This API key does not have the scope this endpoint needs.",
   scope_not_allowed: "You cannot give a key a scope beyond your own permissions.",
   provider_key_missing: "No provider key: send one in the X-Provider-Key header.",
+  vault_key_missing: "No provider key is stored for this provider: add one in the console (Settings → Provider keys) or send X-Provider-Key.",
+  provider_key_not_allowed: "This project uses vaulted provider keys only (VAULT_ONLY): remove the X-Provider-Key header.",
+  provider_key_exists: "A live provider key already exists for this provider here: replace it instead.",
+  vault_unavailable: "The stored provider key cannot be used right now.",
   payload_too_large: "The request body is too large.",
 };
 

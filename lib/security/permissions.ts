@@ -23,6 +23,7 @@ export const PERMISSIONS = [
   "api_keys.manage",
   "provider_keys.read",
   "provider_keys.manage",
+  "vault.rewrap",
   "settings.read",
   "settings.manage",
   "audit.read",
@@ -45,6 +46,7 @@ export const PERMISSION_DESCRIPTIONS = {
   "api_keys.manage": "Revoke, rotate and restrict any project API key",
   "provider_keys.read": "List vaulted provider keys (fingerprints only)",
   "provider_keys.manage": "Add, replace and revoke vaulted provider keys",
+  "vault.rewrap": "Re-wrap the org's vaulted keys under the active master key",
   "settings.read": "Read security and data-handling settings",
   "settings.manage": "Change security and data-handling settings",
   "audit.read": "Read the audit log",
@@ -65,7 +67,7 @@ const ADMIN = [
   "audit.read",
   "audit.export",
 ] as const satisfies readonly Permission[];
-const OWNER = [...ADMIN, "owners.manage", "org.delete"] as const satisfies readonly Permission[];
+const OWNER = [...ADMIN, "owners.manage", "org.delete", "vault.rewrap"] as const satisfies readonly Permission[];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   OWNER: new Set(OWNER),
