@@ -1,10 +1,12 @@
 // `npm run bench:gateway [-- --json --no-build --stream --seconds=10 --runs=3 --rounds=10 --profile=<dir>]`
 //
 // What the SDK gateway costs, in one run against the production build:
-// (a) POST /api/v1/chat/completions through the whole pipeline, (b) the
+// (a) POST /api/v1/chat/completions through the whole pipeline with the
+// caller's provider key, (v) the same with the provider key from the org's
+// vault (VAULT_ONLY, no X-Provider-Key), (b) the
 // passthrough baseline route of the same app (same upstream, same HTTP client,
 // no checks), (c) the upstream called directly. Throughput and latency under
-// load compare a with b (autocannon, interleaved runs, medians); the latency
+// load compare a and v with b (autocannon, interleaved runs, medians); the latency
 // the gateway adds compares a with c (sequential keep-alive client, interleaved
 // rounds). The server's counters give database queries and Redis round trips
 // per request, for admitted and for blocked callers; after SIGTERM every
@@ -65,6 +67,7 @@ async function measure(bench: Bench) {
   const figures: Omit<Figures, "usage"> = {
     settings: { ...settings, keysPerRun: load.keysPerRun, built: false, loadAverage: [loadBefore, loadavg()[0]!] },
     gateway: figuresOf(load.a),
+    vaulted: figuresOf(load.v),
     passthrough: figuresOf(load.b),
     sequential,
     counters: {
@@ -72,6 +75,7 @@ async function measure(bench: Bench) {
       dbQueries: load.counters.dbQueries,
       redisRoundTrips: load.counters.redisRoundTrips,
       keyLoads: load.counters.apiKeyCacheMisses,
+      vaultLoads: load.counters.vaultCacheMisses,
       queriesPerKeyLoad: blocked.queriesPerKeyLoad,
     },
     blocked,
@@ -92,7 +96,7 @@ async function main(): Promise<void> {
     server = await startServer(database.url, upstream.openaiBaseUrl, args.profile);
     progress(`next start on ${server.baseUrl}, upstream on ${upstream.openaiBaseUrl} (server log: ${server.logFile})`);
     const { baseUrl, cronSecret } = server;
-    const bench: Bench = { db: database.db, baseUrl, openaiBaseUrl: upstream.openaiBaseUrl, settings, metrics: () => readMetrics(baseUrl, cronSecret), progress };
+    const bench: Bench = { db: database.db, baseUrl, openaiBaseUrl: upstream.openaiBaseUrl, masterKey: server.masterKey, settings, metrics: () => readMetrics(baseUrl, cronSecret), progress };
     const { figures, admitted, refused } = await measure(bench);
     const final = await bench.metrics();
     progress("stopping the server (SIGTERM) and counting usage records");

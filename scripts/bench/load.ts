@@ -96,7 +96,7 @@ export function percentile(values: readonly number[], p: number): number {
 export const median = (values: readonly number[]) => percentile(values, 50);
 
 export type Metrics = Record<
-  "dbQueries" | "redisRoundTrips" | "gatewayRequests" | "apiKeyCacheHits" | "apiKeyCacheMisses" | "usageRecordsWritten" | "usageRecordsDropped",
+  "dbQueries" | "redisRoundTrips" | "gatewayRequests" | "apiKeyCacheHits" | "apiKeyCacheMisses" | "vaultCacheHits" | "vaultCacheMisses" | "usageRecordsWritten" | "usageRecordsDropped",
   number
 >;
 

@@ -3,7 +3,7 @@
 // with a usage record.
 import { randomBytes } from "node:crypto";
 import { delta, loadRun, median, percentile, send, sequentialClient, sleep, timedRound, type LoadResult, type Metrics, type Target } from "./load";
-import { seedKey, seedKeys, type BenchDatabase, type SeededKey } from "./setup";
+import { seedKey, seedKeys, type BenchDatabase, type SeededKey, type VaultSeed } from "./setup";
 
 export interface Settings {
   connections: number;
@@ -19,6 +19,8 @@ export interface Bench {
   db: BenchDatabase["db"];
   baseUrl: string;
   openaiBaseUrl: string;
+  /** The server's master key: vaulted runs seal the provider key under it. */
+  masterKey: string;
   settings: Settings;
   metrics: () => Promise<Metrics>;
   progress: (line: string) => void;
@@ -34,11 +36,17 @@ export const PER_ORG_BUDGET = 5_000_000;
 const QUIET_MS = 6_000;
 const HIGH_LIMIT = 1_000_000;
 const PROVIDER_KEY = `sk-bench-${randomBytes(12).toString("hex")}`;
+const vaultSeed = (bench: Bench): VaultSeed => ({ masterKey: bench.masterKey, providerKey: PROVIDER_KEY });
 
 const chat = (stream: boolean) =>
   JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello to the benchmark" }], max_tokens: 16, ...(stream ? { stream: true } : {}) });
 
-/** (a) the gateway with one of `keys` per connection or round, (b) the passthrough baseline, (c) the upstream itself. */
+/**
+ * (a) the gateway with one of `keys` per connection or round, the caller's
+ * provider key in X-Provider-Key; (v) the same on keys of VAULT_ONLY orgs,
+ * without the header: the vault supplies the provider key; (b) the
+ * passthrough baseline, (c) the upstream itself.
+ */
 export function targets(bench: Bench, stream = false) {
   const body = chat(stream);
   const json = { "content-type": "application/json" };
@@ -50,6 +58,12 @@ export function targets(bench: Bench, stream = false) {
       headers: (i) => ({ ...json, authorization: `Bearer ${keys[i % keys.length]!.secret}`, "x-provider-key": PROVIDER_KEY }),
       body,
     }),
+    vaulted: (keys: SeededKey[]): Target => ({
+      origin: bench.baseUrl,
+      path: "/api/v1/chat/completions",
+      headers: (i) => ({ ...json, authorization: `Bearer ${keys[i % keys.length]!.secret}` }),
+      body,
+    }),
     passthrough: { origin: bench.baseUrl, path: "/api/internal/bench/passthrough", headers: () => ({ ...json, "x-provider-key": PROVIDER_KEY }), body } satisfies Target,
     direct: { origin: upstream.origin, path: upstream.pathname, headers: () => ({ ...json, authorization: `Bearer ${PROVIDER_KEY}` }), body } satisfies Target,
   };
@@ -57,47 +71,59 @@ export function targets(bench: Bench, stream = false) {
 
 const ok = (result: LoadResult) => result.statuses["200"] ?? 0;
 
-/** Warm both routes (JIT, connections, key cache, Redis scripts) and learn the rates that size the runs. */
+/** Warm every route (JIT, connections, key and vault caches, Redis scripts) and learn the rates that size the runs. */
 export async function warmUp(bench: Bench) {
   const { settings: s } = bench;
   const t = targets(bench);
-  bench.progress(`warm-up: ${s.warmup} requests of (a), then of (b)`);
-  const gateway = await loadRun(t.gateway(await seedKeys(bench.db, "warm", Math.ceil(s.warmup / PER_ORG_BUDGET), HIGH_LIMIT)), s.connections, s.warmup);
+  bench.progress(`warm-up: ${s.warmup} requests of (a), of (v), then of (b)`);
+  const orgs = Math.ceil(s.warmup / PER_ORG_BUDGET);
+  const gateway = await loadRun(t.gateway(await seedKeys(bench.db, "warm", orgs, HIGH_LIMIT)), s.connections, s.warmup);
+  const vaulted = await loadRun(t.vaulted(await seedKeys(bench.db, "warmv", orgs, HIGH_LIMIT, vaultSeed(bench))), s.connections, s.warmup);
+  if (ok(vaulted) === 0) throw new Error(`the vaulted gateway admitted nothing (${JSON.stringify(vaulted.statuses)}); see the server log`);
   const passthrough = await loadRun(t.passthrough, s.connections, s.warmup);
-  return { gatewayRps: gateway.rps, passthroughRps: passthrough.rps, admitted: ok(gateway) };
+  return { gatewayRps: gateway.rps, vaultedRps: vaulted.rps, passthroughRps: passthrough.rps, admitted: ok(gateway) + ok(vaulted) };
 }
 
+const ORDERS = [
+  ["a", "v", "b"],
+  ["b", "a", "v"],
+  ["v", "b", "a"],
+] as const;
+
 /**
- * Interleaved runs of (a) and (b), about `seconds` each (sized from the
- * rate of the previous run of the same kind), with the server's counters read
- * around them: (b) touches neither the database nor Redis, so the deltas are
- * (a)'s, the usage batches its requests caused included. Each (a) run has
- * fresh keys, each in its own org, enough to keep every org under its limit.
+ * Interleaved runs of (a), (v) and (b), about `seconds` each (sized from the
+ * rate of the previous run of the same kind), the order rotating, with the
+ * server's counters read around them: (b) touches neither the database nor
+ * Redis, so the deltas are (a)'s and (v)'s, the usage batches their requests
+ * caused included. Each (a) and (v) run has fresh keys, each in its own org,
+ * enough to keep every org under its limit; each (v) org has its own vaulted
+ * key, so every run opens its keys afresh.
  */
-export async function loadRuns(bench: Bench, warm: { gatewayRps: number; passthroughRps: number }) {
+export async function loadRuns(bench: Bench, warm: { gatewayRps: number; vaultedRps: number; passthroughRps: number }) {
   const { settings: s } = bench;
   const t = targets(bench);
-  const rate = { a: warm.gatewayRps, b: warm.passthroughRps };
-  const a: LoadResult[] = [];
-  const b: LoadResult[] = [];
+  const rate = { a: warm.gatewayRps, v: warm.vaultedRps, b: warm.passthroughRps };
+  const runs: Record<"a" | "v" | "b", LoadResult[]> = { a: [], v: [], b: [] };
   let keysPerRun = 0;
   await sleep(QUIET_MS);
   const before = await bench.metrics();
   for (let i = 0; i < s.runs; i++) {
-    for (const which of i % 2 === 0 ? (["a", "b"] as const) : (["b", "a"] as const)) {
+    for (const which of ORDERS[i % ORDERS.length]!) {
       bench.progress(`run ${i + 1}/${s.runs} (${which}): about ${s.seconds} s`);
       const amount = rate[which] * s.seconds;
-      if (which === "a") {
-        const keys = await seedKeys(bench.db, `run${i}-`, Math.max(1, Math.ceil((amount * 1.5) / PER_ORG_BUDGET)), HIGH_LIMIT);
+      if (which === "b") runs.b.push(await loadRun(t.passthrough, s.connections, amount));
+      else {
+        const orgs = Math.max(1, Math.ceil((amount * 1.5) / PER_ORG_BUDGET));
+        const keys = await seedKeys(bench.db, `run${i}${which}-`, orgs, HIGH_LIMIT, which === "v" ? vaultSeed(bench) : undefined);
         keysPerRun = Math.max(keysPerRun, keys.length);
-        a.push(await loadRun(t.gateway(keys), s.connections, amount));
-      } else b.push(await loadRun(t.passthrough, s.connections, amount));
-      rate[which] = (which === "a" ? a : b).at(-1)!.rps;
+        runs[which].push(await loadRun(which === "v" ? t.vaulted(keys) : t.gateway(keys), s.connections, amount));
+      }
+      rate[which] = runs[which].at(-1)!.rps;
     }
   }
   await sleep(QUIET_MS);
   const counters = delta(await bench.metrics(), before);
-  return { a, b, keysPerRun, counters, admitted: a.reduce((n, r) => n + ok(r), 0) };
+  return { ...runs, keysPerRun, counters, admitted: runs.a.reduce((n, r) => n + ok(r), 0) + runs.v.reduce((n, r) => n + ok(r), 0) };
 }
 
 export interface RoundStats {

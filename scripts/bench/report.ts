@@ -15,11 +15,13 @@ export interface Figures {
   settings: Settings & { keysPerRun: number; built: boolean; loadAverage: [number, number] };
   /** (a) and (b) under load. */
   gateway: LoadFigures;
+  /** (v): the gateway on vaulted keys. */
+  vaulted: LoadFigures;
   passthrough: LoadFigures;
   /** (a), (b), (c) one request at a time: medians of per-round p50 and p99. */
   sequential: { a: RoundStats; b: RoundStats; c: RoundStats; rounds: Record<"a" | "b" | "c", RoundStats>[]; redisRoundTripsPerRequest: number };
-  /** Server counters over the (a) runs. */
-  counters: { gatewayRequests: number; dbQueries: number; redisRoundTrips: number; keyLoads: number; queriesPerKeyLoad: number };
+  /** Server counters over the (a) and (v) runs. */
+  counters: { gatewayRequests: number; dbQueries: number; redisRoundTrips: number; keyLoads: number; vaultLoads: number; queriesPerKeyLoad: number };
   blocked: { requests: number; redisRoundTrips: number; dbQueries: number; statuses: Record<string, number> };
   /** Gateway requests the bench saw admitted (200) against usage rows after shutdown. */
   usage: { admitted: number; stored: number; gatewayRequests: number; refused: number; writtenBeforeShutdown: number; dropped: number; serverExit: number | null };
@@ -28,6 +30,7 @@ export interface Figures {
 
 export interface Summary {
   throughputRatio: number;
+  vaultedThroughputRatio: number;
   p99Ratio: number;
   addedP50Ms: number;
   addedP99Ms: number;
@@ -42,6 +45,7 @@ export function summarise(f: Figures): Summary {
   const perRequest = (n: number) => (f.counters.gatewayRequests > 0 ? n / f.counters.gatewayRequests : Number.NaN);
   return {
     throughputRatio: f.gateway.rps / f.passthrough.rps,
+    vaultedThroughputRatio: f.vaulted.rps / f.passthrough.rps,
     p99Ratio: f.gateway.p99 / f.passthrough.p99,
     addedP50Ms: f.sequential.a.p50 - f.sequential.c.p50,
     addedP99Ms: f.sequential.a.p99 - f.sequential.c.p99,
@@ -56,6 +60,7 @@ export function summarise(f: Figures): Summary {
 /** Each target: its text and whether a figure meets it. Pass/fail marks only; the exit code does not depend on them. */
 export const TARGETS: Record<keyof Summary, { text: string; met: (value: number) => boolean }> = {
   throughputRatio: { text: "≥ 0.9", met: (v) => v >= 0.9 },
+  vaultedThroughputRatio: { text: "≥ 0.9", met: (v) => v >= 0.9 },
   p99Ratio: { text: "≤ 1.2", met: (v) => v <= 1.2 },
   addedP50Ms: { text: "≤ 1.0 ms", met: (v) => v <= 1.0 },
   addedP99Ms: { text: "≤ 3 ms", met: (v) => v <= 3 },
@@ -86,9 +91,11 @@ export function table(f: Figures, s: Summary): string {
   out.push("  (b) passes through proxy.ts, whose matcher leaves out only /api/v1/; (a) does not: the baseline pays for the proxy");
   out.push(line(["", "gateway (a)", "passthrough (b)", "a / b", "  target"], w));
   out.push(line(["throughput (req/s)", fixed(f.gateway.rps, 0), fixed(f.passthrough.rps, 0), fixed(s.throughputRatio), `  ${mark("throughputRatio", s.throughputRatio)}`], w));
+  out.push(line(["vaulted (v) throughput (req/s)", fixed(f.vaulted.rps, 0), fixed(f.passthrough.rps, 0), fixed(s.vaultedThroughputRatio), `  ${mark("vaultedThroughputRatio", s.vaultedThroughputRatio)}`], w));
+  out.push(`  the vault's own cost, vaulted (v) / caller's key (a): ${fixed(f.vaulted.rps / f.gateway.rps)} throughput, p99 ${fixed(f.vaulted.p99)} vs ${fixed(f.gateway.p99)} ms`);
   out.push(line(["latency p50 (ms)", fixed(f.gateway.p50), fixed(f.passthrough.p50), fixed(f.gateway.p50 / f.passthrough.p50)], w));
   out.push(line(["latency p99 (ms)", fixed(f.gateway.p99), fixed(f.passthrough.p99), fixed(s.p99Ratio), `  ${mark("p99Ratio", s.p99Ratio)}`], w));
-  for (const [name, load] of [["a", f.gateway], ["b", f.passthrough]] as const) {
+  for (const [name, load] of [["a", f.gateway], ["v", f.vaulted], ["b", f.passthrough]] as const) {
     out.push(`  runs ${name}: ${load.runs.map((r) => `${fixed(r.rps, 0)} req/s p50 ${fixed(r.p50)} p99 ${fixed(r.p99)}${otherStatuses(r)}`).join(" | ")}`);
   }
   out.push("");
@@ -101,9 +108,9 @@ export function table(f: Figures, s: Summary): string {
   out.push("");
   const c = f.counters;
   const keyLoadShare = (c.keyLoads * c.queriesPerKeyLoad * 1000) / c.gatewayRequests;
-  out.push(`Cost per gateway request, over the (a) runs: ${c.gatewayRequests} requests, ${set.keysPerRun} keys (one org each) per run`);
+  out.push(`Cost per gateway request, over the (a) and (v) runs: ${c.gatewayRequests} requests, ${set.keysPerRun} keys (one org each) per run, ${c.vaultLoads} vault loads`);
   out.push(line(["DB queries per 1,000 requests", fixed(s.dbQueriesPer1000, 3), "", "", `  ${mark("dbQueriesPer1000", s.dbQueriesPer1000)}`], w));
-  out.push(`  of which key-cache loads: ${c.keyLoads} loads × ${fixed(c.queriesPerKeyLoad, 0)} queries = ${fixed(keyLoadShare, 3)} per 1,000; the rest (usage batches, last-used) ${fixed(s.dbQueriesPer1000 - keyLoadShare, 3)}`);
+  out.push(`  of which key-cache loads: ${c.keyLoads} loads × ${fixed(c.queriesPerKeyLoad, 0)} queries = ${fixed(keyLoadShare, 3)} per 1,000; the rest (vault loads, usage batches, last-used) ${fixed(s.dbQueriesPer1000 - keyLoadShare, 3)}`);
   out.push(line(["Redis round trips per request, load", fixed(s.redisRoundTripsPerRequest, 4), "", "", `  ${mark("redisRoundTripsPerRequest", s.redisRoundTripsPerRequest)}`], w));
   out.push(line(["  one request at a time", fixed(s.redisRoundTripsPerRequestSequential, 4), "", "", `  ${mark("redisRoundTripsPerRequestSequential", s.redisRoundTripsPerRequestSequential)}`], w));
   out.push(line(["blocked caller: Redis trips/request", fixed(s.blockedRedisRoundTripsPerRequest, 4), "", "", `  ${mark("blockedRedisRoundTripsPerRequest", s.blockedRedisRoundTripsPerRequest)}`], w));

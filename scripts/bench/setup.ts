@@ -2,7 +2,7 @@
 // own, keys seeded straight into it, the stand-in upstream in a process of its
 // own, and `next start` configured as in production.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { createWriteStream, existsSync, readdirSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -10,6 +10,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { issueSecret } from "../../lib/api-keys/format";
+import { fingerprintOf, last4Of, seal } from "../../lib/vault/envelope";
 import { PrismaClient } from "../../lib/db/generated/client";
 import { applyMigrations, createDatabase, dropDatabase, uniqueDatabaseName, withDatabase } from "../../lib/db/migrate";
 
@@ -84,13 +85,46 @@ export interface SeededKey {
   secret: string;
 }
 
+/** A provider key to store in each seeded org's vault, sealed under the server's master key. */
+export interface VaultSeed {
+  masterKey: string;
+  providerKey: string;
+}
+
+/** The org's OpenAI key in its vault, sealed as the app seals it (MASTER_KEY under the default id v1). */
+async function seedVaultedKey(db: BenchDatabase["db"], orgId: string, vault: VaultSeed): Promise<void> {
+  const id = randomUUID();
+  const ring = { activeId: "v1", keys: new Map([["v1", Buffer.from(vault.masterKey, "base64")]]) };
+  const binding = { orgId, credentialId: id, projectId: null, provider: "openai", fingerprint: fingerprintOf(vault.providerKey), last4: last4Of(vault.providerKey) };
+  const sealed = seal(ring, binding, vault.providerKey);
+  await db.providerCredential.create({
+    data: {
+      id,
+      orgId,
+      provider: "openai",
+      label: "Bench",
+      fingerprint: binding.fingerprint,
+      last4: binding.last4,
+      formatVersion: sealed.formatVersion,
+      kekId: sealed.kekId,
+      wrappedDek: new Uint8Array(sealed.wrappedDek),
+      ciphertext: new Uint8Array(sealed.ciphertext),
+      liveScope: `${orgId}:org:openai`,
+    },
+  });
+}
+
 /**
  * An org with its settings, one project and one API key with the chat scope,
- * written directly.
+ * written directly; with `vault`, the org's key mode is VAULT_ONLY and its
+ * OpenAI key is in the vault.
  */
-export async function seedKey(db: BenchDatabase["db"], label: string, rateLimit: number): Promise<SeededKey> {
+export async function seedKey(db: BenchDatabase["db"], label: string, rateLimit: number, vault?: VaultSeed): Promise<SeededKey> {
   const suffix = randomBytes(4).toString("hex");
-  const org = await db.org.create({ data: { name: `Bench ${label} ${suffix}`, slug: `bench-${label}-${suffix}`, settings: { create: {} } } });
+  const org = await db.org.create({
+    data: { name: `Bench ${label} ${suffix}`, slug: `bench-${label}-${suffix}`, settings: { create: vault ? { providerKeyMode: "VAULT_ONLY" } : {} } },
+  });
+  if (vault) await seedVaultedKey(db, org.id, vault);
   const project = await db.project.create({ data: { orgId: org.id, name: "Bench", settings: { create: {} } } });
   const issued = issueSecret();
   const key = await db.apiKey.create({
@@ -108,9 +142,9 @@ export async function seedKey(db: BenchDatabase["db"], label: string, rateLimit:
   return { orgId: org.id, keyId: key.id, secret: issued.secret };
 }
 
-export async function seedKeys(db: BenchDatabase["db"], label: string, count: number, rateLimit: number): Promise<SeededKey[]> {
+export async function seedKeys(db: BenchDatabase["db"], label: string, count: number, rateLimit: number, vault?: VaultSeed): Promise<SeededKey[]> {
   const keys: SeededKey[] = [];
-  for (let i = 0; i < count; i++) keys.push(await seedKey(db, `${label}${i}`, rateLimit));
+  for (let i = 0; i < count; i++) keys.push(await seedKey(db, `${label}${i}`, rateLimit, vault));
   return keys;
 }
 
@@ -150,6 +184,8 @@ export async function startUpstream(): Promise<Child & { openaiBaseUrl: string }
 export interface Server extends Child {
   baseUrl: string;
   cronSecret: string;
+  /** The server's MASTER_KEY (id v1), so the bench can seal vaulted keys it can open. */
+  masterKey: string;
   logFile: string;
 }
 
@@ -162,6 +198,7 @@ export async function startServer(databaseUrl: string, openaiBaseUrl: string, pr
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const cronSecret = randomBytes(24).toString("base64url");
+  const masterKey = randomBytes(32).toString("base64");
   const { UPSTASH_REDIS_REST_URL: _url, UPSTASH_REDIS_REST_TOKEN: _token, ...inherited } = process.env;
   const env = {
     ...inherited,
@@ -171,7 +208,8 @@ export async function startServer(databaseUrl: string, openaiBaseUrl: string, pr
     NEXTAUTH_URL: baseUrl,
     NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
     CRON_SECRET: cronSecret,
-    MASTER_KEY: randomBytes(32).toString("base64"),
+    MASTER_KEY: masterKey,
+    MASTER_KEY_ID: "v1",
     REDIS_URL: "redis://127.0.0.1:6379",
     OPENAI_BASE_URL: openaiBaseUrl,
     GATEWAY_ALLOW_PRIVATE_UPSTREAMS: "true",
@@ -186,7 +224,7 @@ export async function startServer(databaseUrl: string, openaiBaseUrl: string, pr
   const proc = spawn(process.execPath, [...profile, NEXT, "start", "-p", String(port), "-H", "127.0.0.1"], { env, stdio: ["ignore", "pipe", "pipe"] });
   proc.stdout?.pipe(log);
   proc.stderr?.pipe(log);
-  const server = { ...child(proc), baseUrl, cronSecret, logFile };
+  const server = { ...child(proc), baseUrl, cronSecret, masterKey, logFile };
   for (let i = 0; i < 120; i++) {
     if (proc.exitCode !== null) throw new Error(`next start exited with ${proc.exitCode}; see ${logFile}`);
     try {
