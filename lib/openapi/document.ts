@@ -73,6 +73,7 @@ const PATH_PARAMS: Record<string, string> = {
   keyId: "The API key's id (not its secret).",
   memberId: "The membership's id.",
   invitationId: "The invitation's id.",
+  providerKeyId: "The vaulted provider key's id (not the key).",
 };
 const ORG_ID = z.uuid();
 
@@ -229,7 +230,7 @@ export function buildOpenApiDocument(routes: readonly RouteEntry[] = ROUTES): Op
       title: "Gatehouse API",
       version: "1.0.0",
       description:
-        "The management API (organisations, projects, members, invitations, API keys) and the OpenAI-compatible SDK endpoints. Guide: docs/api.md. Management errors answer `{ error: { code, message, issues?, requestId } }`; SDK errors answer in OpenAI's shape.",
+        "The management API (organisations, projects, members, invitations, API keys, settings, vaulted provider keys, the audit log) and the OpenAI-compatible SDK endpoints. Guide: docs/api.md. Management errors answer `{ error: { code, message, issues?, requestId } }`; SDK errors answer in OpenAI's shape.",
     },
     tags: TAGS.map((tag) => ({ ...tag })),
     paths,

@@ -7,12 +7,14 @@ import { ROLES } from "@/lib/security/permissions";
 import { GATEWAY_ROUTES } from "./gateway-routes";
 import { SETTINGS_ROUTES } from "./settings-routes";
 import { AUDIT_ROUTES } from "./audit-routes";
+import { VAULT_ROUTES } from "./vault-routes";
 import { defineRoute, type RouteEntry } from "./route-spec";
 import { openApiDocumentShape } from "./shapes";
 
 /**
  * Every route handler under app/api/v1 (the SDK endpoints are in
- * gateway-routes.ts, the settings routes in settings-routes.ts), with the
+ * gateway-routes.ts, the settings routes in settings-routes.ts, the audit log
+ * in audit-routes.ts, the provider-key vault in vault-routes.ts), with the
  * schemas its route file uses, imported from
  * their domain modules. A unit test walks app/api/v1 and fails when a handler
  * is missing here or an entry has no handler, and checks each entry's door,
@@ -30,6 +32,7 @@ export const TAGS = [
   { name: "Invitations", description: "Invitations by email." },
   { name: "API keys", description: "Project API keys: create, restrict, rotate, revoke. Reachable with a management-scoped key as well as a session." },
   { name: "Settings", description: "Security and data-handling settings of an org, and a project's overrides." },
+  { name: "Provider keys", description: "The org's vaulted provider keys (the org's own or a project's), the master-key status and re-wrap. Sessions only: API keys are refused whatever their scopes; no answer carries a provider key." },
   { name: "Audit log", description: "An org's audit events: read, verify the hash chain, export." },
   { name: "Meta", description: "This document." },
 ] as const;
@@ -293,5 +296,6 @@ export const ROUTES: readonly RouteEntry[] = [
     errors: ["conflict"],
   }),
   ...SETTINGS_ROUTES,
+  ...VAULT_ROUTES,
   ...AUDIT_ROUTES,
 ];
