@@ -10,7 +10,11 @@ export const RETENTION_DAYS = { min: 1, max: 3650, default: 30 } as const;
 export const AUDIT_RETENTION_DAYS = { min: 90, max: 3650, default: 365 } as const;
 export const MAX_EMAIL_DOMAINS = 100;
 
-/** Where provider keys may come from. Stored now; the provider-key vault enforces it. */
+/**
+ * Where the gateway takes provider keys from: the caller's X-Provider-Key
+ * header only, the vault only, or either (the header when sent, else the
+ * vaulted key). An org setting a project may override.
+ */
 export const PROVIDER_KEY_MODES = ["BYOK_ONLY", "VAULT_ONLY", "EITHER"] as const;
 export type ProviderKeyMode = (typeof PROVIDER_KEY_MODES)[number];
 
@@ -65,6 +69,7 @@ export const projectSettingsPatch = z
     storePrompts: toggle.nullable(),
     storeResponses: toggle.nullable(),
     storeInternalDebug: toggle.nullable(),
+    providerKeyMode: providerKeyMode.nullable(),
   })
   .partial()
   .refine(hasChange, "Nothing to change");
@@ -98,6 +103,7 @@ export const projectSettingsDto = z.object({
   storePrompts: inherited(z.boolean()),
   storeResponses: inherited(z.boolean()),
   storeInternalDebug: inherited(z.boolean()),
+  providerKeyMode: inherited(providerKeyMode),
   updatedAt: iso,
 });
 export type ProjectSettingsView = z.input<typeof projectSettingsDto>;

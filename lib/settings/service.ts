@@ -13,15 +13,17 @@ import {
   type ProjectSettingsField,
   type ProjectSettingsPatch,
   type ProjectSettingsView,
+  type ProviderKeyMode,
 } from "./schemas";
 
 /**
  * Security and data-handling settings: one row per org, and per project the
- * overrides of retention and storage (null = the org's value). Every change
- * is audited in its own transaction with the before and after values of the
- * fields it changed; a patch that changes nothing records nothing. The API-key
- * cache holds each key's effective storage settings, so a change evicts this
- * instance's keys of the org at once (other instances within the cache's TTL).
+ * overrides of retention, storage and provider-key mode (null = the org's
+ * value). Every change is audited in its own transaction with the before and
+ * after values of the fields it changed; a patch that changes nothing records
+ * nothing. The API-key cache holds each key's effective storage settings and
+ * provider-key mode, so a change evicts this instance's keys of the org at
+ * once (other instances within the cache's TTL).
  */
 type Client = Tx | typeof db;
 
@@ -30,6 +32,7 @@ interface OrgValues {
   storePrompts: boolean;
   storeResponses: boolean;
   storeInternalDebug: boolean;
+  providerKeyMode: ProviderKeyMode;
 }
 
 interface ProjectRow {
@@ -38,6 +41,7 @@ interface ProjectRow {
   storePrompts: boolean | null;
   storeResponses: boolean | null;
   storeInternalDebug: boolean | null;
+  providerKeyMode: ProviderKeyMode | null;
   updatedAt: Date;
 }
 
@@ -78,6 +82,7 @@ export function resolveProjectSettings(org: OrgValues, project: ProjectRow): Pro
     storePrompts: field(project.storePrompts, org.storePrompts),
     storeResponses: field(project.storeResponses, org.storeResponses),
     storeInternalDebug: field(project.storeInternalDebug, org.storeInternalDebug),
+    providerKeyMode: field(project.providerKeyMode, org.providerKeyMode),
     updatedAt: project.updatedAt,
   };
 }

@@ -33,6 +33,7 @@ describe("project settings", () => {
       storePrompts: field(null, false),
       storeResponses: field(null, true),
       storeInternalDebug: field(null, false),
+      providerKeyMode: field(null, "EITHER"),
     });
 
     const set = await patch(t, { retentionDays: 7, storePrompts: true, storeResponses: false });
@@ -51,7 +52,28 @@ describe("project settings", () => {
     const reset = await patch(t, { retentionDays: null, storeResponses: null });
     expect(reset.status, reset.text).toBe(200);
     expect(reset.json).toMatchObject({ retentionDays: field(null, 90), storeResponses: field(null, true), storePrompts: field(true, false) });
-    expect(await overrides(t)).toEqual({ projectId: t.project.id, retentionDays: null, storePrompts: true, storeResponses: null, storeInternalDebug: null });
+    expect(await overrides(t)).toEqual({ projectId: t.project.id, retentionDays: null, storePrompts: true, storeResponses: null, storeInternalDebug: null, providerKeyMode: null });
+  });
+
+  it("overrides the provider-key mode, follows the org's while inheriting, and audits each change", async () => {
+    const t = await makeTenant("KeyMode");
+    await db.orgSettings.update({ where: { orgId: t.org.id }, data: { providerKeyMode: "BYOK_ONLY" } });
+    expect((await read(t)).json).toMatchObject({ providerKeyMode: field(null, "BYOK_ONLY") });
+
+    const set = await patch(t, { providerKeyMode: "VAULT_ONLY" });
+    expect(set.status, set.text).toBe(200);
+    expect(set.json).toMatchObject({ providerKeyMode: field("VAULT_ONLY", "BYOK_ONLY") });
+    await db.orgSettings.update({ where: { orgId: t.org.id }, data: { providerKeyMode: "EITHER" } });
+    expect((await read(t)).json).toMatchObject({ providerKeyMode: field("VAULT_ONLY", "EITHER") });
+
+    const reset = await patch(t, { providerKeyMode: null });
+    expect(reset.json).toMatchObject({ providerKeyMode: field(null, "EITHER") });
+    expect(await patch(t, { providerKeyMode: null })).toMatchObject({ status: 200 });
+    expect((await overrides(t)).providerKeyMode).toBeNull();
+    expect((await events(t)).map((e) => e.metadata)).toEqual([
+      { changed: ["providerKeyMode"], before: { providerKeyMode: null }, after: { providerKeyMode: "VAULT_ONLY" } },
+      { changed: ["providerKeyMode"], before: { providerKeyMode: "VAULT_ONLY" }, after: { providerKeyMode: null } },
+    ]);
   });
 
   it("audits overrides and resets with before and after; a no-op records nothing", async () => {
@@ -75,6 +97,8 @@ describe("project settings", () => {
     [{ retentionDays: 2.5 }, "retentionDays"],
     [{ retentionDays: "30" }, "retentionDays"],
     [{ storePrompts: "inherit" }, "storePrompts"],
+    [{ providerKeyMode: "vault_only" }, "providerKeyMode"],
+    [{ providerKeyMode: "inherit" }, "providerKeyMode"],
     [{ allowSemanticCache: true }, ""],
     [{ enforceSso: true }, ""],
     [{}, ""],

@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from "react";
 import type { z } from "zod";
 import { updateProjectSettingsAction } from "@/lib/settings/actions";
-import { RETENTION_DAYS, retentionDays, type ProjectSettingsPatch, type projectSettingsDto } from "@/lib/settings/schemas";
+import { PROVIDER_KEY_MODES, RETENTION_DAYS, retentionDays, type ProjectSettingsPatch, type ProviderKeyMode, type projectSettingsDto } from "@/lib/settings/schemas";
 import { FormError } from "@/components/forms/form-error";
 import { useActionCall } from "@/components/forms/use-action-call";
 import { Alert } from "@/components/ui/alert";
@@ -19,7 +19,14 @@ const SWITCHES = [
 type SwitchName = (typeof SWITCHES)[number]["field"];
 type Choice = "inherit" | "on" | "off";
 
-type Draft = Record<SwitchName, Choice> & { retention: "inherit" | "custom"; retentionDays: string };
+/** Where the gateway takes this project's provider keys from. */
+const KEY_MODES = {
+  BYOK_ONLY: { label: "BYOK only", text: "Callers send their provider key in X-Provider-Key with every request; vaulted keys are never used." },
+  VAULT_ONLY: { label: "Vault only", text: "Only the vaulted key is used (this project's own, else the organisation's); a request that sends X-Provider-Key is refused." },
+  EITHER: { label: "Either", text: "The key sent in X-Provider-Key when there is one, else the vaulted key." },
+} as const satisfies Record<ProviderKeyMode, { label: string; text: string }>;
+
+type Draft = Record<SwitchName, Choice> & { retention: "inherit" | "custom"; retentionDays: string; providerKeyMode: ProviderKeyMode | "inherit" };
 
 const onOff = (value: boolean) => (value ? "on" : "off");
 const choiceOf = (value: boolean | null): Choice => (value === null ? "inherit" : onOff(value));
@@ -34,6 +41,7 @@ function draftFrom(settings: ProjectSettings): Draft {
     storePrompts: choiceOf(settings.storePrompts.value),
     storeResponses: choiceOf(settings.storeResponses.value),
     storeInternalDebug: choiceOf(settings.storeInternalDebug.value),
+    providerKeyMode: settings.providerKeyMode.value ?? "inherit",
   };
 }
 
@@ -51,6 +59,8 @@ function patchFrom(saved: ProjectSettings, draft: Draft): { patch?: ProjectSetti
     const value = valueOf(draft[field]);
     if (value !== saved[field].value) patch[field] = value;
   }
+  const mode = draft.providerKeyMode === "inherit" ? null : draft.providerKeyMode;
+  if (mode !== saved.providerKeyMode.value) patch.providerKeyMode = mode;
   return { patch };
 }
 
@@ -62,7 +72,7 @@ function Applies({ id, text, own }: { id: string; text: string; own: boolean }) 
   );
 }
 
-/** A project's overrides of retention and storage, each shown with the org's value it would inherit. */
+/** A project's overrides of retention, storage and provider-key mode, each shown with the org's value it would inherit. */
 export function ProjectDataSettingsForm({ orgId, settings, canManage }: { orgId: string; settings: ProjectSettings; canManage: boolean }) {
   const [saved, setSaved] = useState(settings);
   const [draft, setDraft] = useState(() => draftFrom(settings));
@@ -82,6 +92,7 @@ export function ProjectDataSettingsForm({ orgId, settings, canManage }: { orgId:
   };
   const retentionError = clientError ?? fieldErrors["patch.retentionDays"];
   const id = (name: string) => `project-${saved.projectId}-${name}`;
+  const shownMode = draft.providerKeyMode === "inherit" ? saved.providerKeyMode.inherited : draft.providerKeyMode;
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -148,6 +159,35 @@ export function ProjectDataSettingsForm({ orgId, settings, canManage }: { orgId:
             <Applies id={id(`${field}-applies`)} text={saved[field].effective ? "on" : "off"} own={saved[field].value !== null} />
           </div>
         ))}
+        <div className="space-y-2 sm:col-span-2">
+          <SelectField
+            id={id("providerKeyMode")}
+            label="Provider-key mode"
+            value={draft.providerKeyMode}
+            onChange={(event) => set("providerKeyMode", event.target.value as Draft["providerKeyMode"])}
+            aria-describedby={[fieldErrors["patch.providerKeyMode"] ? `${id("providerKeyMode")}-error` : null, id("providerKeyMode-applies"), id("provider-key-modes")]
+              .filter(Boolean)
+              .join(" ")}
+            error={fieldErrors["patch.providerKeyMode"]}
+            fieldClassName="max-w-md"
+          >
+            <option value="inherit">Inherit (org: {KEY_MODES[saved.providerKeyMode.inherited].label})</option>
+            {PROVIDER_KEY_MODES.map((mode) => (
+              <option key={mode} value={mode}>
+                {KEY_MODES[mode].label}
+              </option>
+            ))}
+          </SelectField>
+          <Applies id={id("providerKeyMode-applies")} text={KEY_MODES[saved.providerKeyMode.effective].label} own={saved.providerKeyMode.value !== null} />
+          <dl id={id("provider-key-modes")} className="max-w-2xl space-y-1 text-xs">
+            {PROVIDER_KEY_MODES.map((mode) => (
+              <div key={mode} className={mode === shownMode ? "text-zinc-900" : "text-zinc-500"}>
+                <dt className="inline font-medium">{KEY_MODES[mode].label}: </dt>
+                <dd className="inline">{KEY_MODES[mode].text}</dd>
+              </div>
+            ))}
+          </dl>
+        </div>
       </fieldset>
       {fieldErrors.patch || fieldErrors.form ? <Alert tone="error">{fieldErrors.patch ?? fieldErrors.form}</Alert> : <FormError failure={failure} />}
       {canManage ? (
