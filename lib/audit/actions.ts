@@ -36,7 +36,7 @@ export const AUDIT_ACTIONS = [
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const ACTOR_TYPES = ["USER", "API_KEY", "SYSTEM", "ANONYMOUS"] as const;
+export const ACTOR_TYPES = ["USER", "API_KEY", "SYSTEM", "ANONYMOUS", "SCIM"] as const;
 export type ActorType = (typeof ACTOR_TYPES)[number];
 
 export interface Actor {
