@@ -46,6 +46,8 @@ async function providerKey(ctx: GatewayContext, req: NextRequest, provider: Prov
   }
   if (mode === "VAULT_ONLY" && supplied) throw new AppError("provider_key_not_allowed");
   if (supplied) return supplied;
+  // A caller the rate limiter refuses costs no vault load.
+  await ctx.admitted;
   const vaulted = await vaultedKey(orgId, projectId, provider);
   if (vaulted) return vaulted;
   if (mode === "VAULT_ONLY") throw new AppError("vault_key_missing", `No ${provider} key is stored for this project or its org (VAULT_ONLY): add one in Settings → Provider keys.`);
