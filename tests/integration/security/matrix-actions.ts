@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { fresh, makeInvitationFor } from "./matrix-helpers";
+import { fresh, makeInvitationFor, providerKeyOf, providerSecret } from "./matrix-helpers";
 import type { Door, Scenario } from "./matrix-spec";
 
 /** Every server action, with the permission it must demand (see matrix-spec.ts for routes). */
@@ -96,6 +96,43 @@ export const ACTIONS: Record<string, Door> = {
     success: 200,
     hasResource: true,
     build: (s) => inOrg(s, { projectId: s.resource.project.id, patch: { storePrompts: true } }),
+  },
+  "lib/vault/actions.ts#createProviderKeyAction": {
+    scope: "org",
+    permission: "provider_keys.manage",
+    success: 200,
+    hasResource: true,
+    build: (s) => inOrg(s, { provider: "anthropic", label: fresh("Provider key"), secret: providerSecret(), projectId: s.resource.project.id }),
+  },
+  "lib/vault/actions.ts#replaceProviderKeyAction": {
+    scope: "org",
+    permission: "provider_keys.manage",
+    success: 200,
+    hasResource: true,
+    build: async (s) => inOrg(s, { providerKeyId: await providerKeyOf(s.resource), secret: providerSecret(), label: fresh("Replaced") }),
+  },
+  "lib/vault/actions.ts#updateProviderKeyAction": {
+    scope: "org",
+    permission: "provider_keys.manage",
+    success: 200,
+    hasResource: true,
+    build: async (s) => inOrg(s, { providerKeyId: await providerKeyOf(s.resource), label: fresh("Relabelled") }),
+  },
+  "lib/vault/actions.ts#revokeProviderKeyAction": {
+    scope: "org",
+    permission: "provider_keys.manage",
+    success: 200,
+    hasResource: true,
+    build: async (s) => inOrg(s, { providerKeyId: await providerKeyOf(s.resource), confirm: true }),
+  },
+  "lib/vault/actions.ts#rewrapVaultAction": {
+    scope: "org",
+    permission: "vault.rewrap",
+    success: 200,
+    build: async (s) => {
+      await providerKeyOf(s.target);
+      return inOrg(s, { confirm: true });
+    },
   },
   "lib/members/actions.ts#acceptInvitationAction": {
     scope: "user",

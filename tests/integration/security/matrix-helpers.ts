@@ -3,6 +3,9 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { db } from "@/lib/db/client";
 import { hashInvitationToken } from "@/lib/members/invitations";
+import { fingerprintOf, last4Of, seal } from "@/lib/vault/envelope";
+import { verifiedRing } from "@/lib/vault/ring";
+import { liveScope } from "@/lib/vault/service";
 import { makeOrg, type Tenant, type TestUser } from "../../support/fixtures";
 
 /** A unique name for a resource a matrix case creates. */
@@ -61,9 +64,62 @@ export async function makeInvitationFor(caller: TestUser | null): Promise<string
   return token;
 }
 
+/** Every provider-key plaintext a matrix case created or sent: none may appear in any response, own tenant's or not. */
+const providerPlaintexts = new Set<string>();
+
+/** A fresh provider-key plaintext, remembered for the scan. */
+export function providerSecret(): string {
+  const secret = `sk-matrix-${randomBytes(18).toString("base64url")}`;
+  providerPlaintexts.add(secret);
+  return secret;
+}
+
+export const providerKeyPlaintexts = (): string[] => [...providerPlaintexts];
+
+interface VaultedKey {
+  id: string;
+  label: string;
+  fingerprint: string;
+}
+const vaulted = new Map<string, VaultedKey>();
+
+/**
+ * The tenant's vaulted org-wide OpenAI key, sealed as the service seals one,
+ * created on first use. A route's `build` calls it, and the matrix snapshots
+ * the foreign tenant after building, so a key made for a probe is part of "before".
+ */
+export async function providerKeyOf(tenant: Tenant): Promise<string> {
+  const known = vaulted.get(tenant.org.id);
+  if (known) return known.id;
+  const ring = await verifiedRing();
+  const id = randomUUID();
+  const secret = providerSecret();
+  const binding = { orgId: tenant.org.id, credentialId: id, projectId: null, provider: "openai", fingerprint: fingerprintOf(secret), last4: last4Of(secret) };
+  const sealed = seal(ring, binding, secret);
+  const label = fresh("Vaulted");
+  await db.providerCredential.create({
+    data: {
+      id,
+      orgId: tenant.org.id,
+      provider: "openai",
+      label,
+      fingerprint: binding.fingerprint,
+      last4: binding.last4,
+      formatVersion: sealed.formatVersion,
+      kekId: sealed.kekId,
+      wrappedDek: new Uint8Array(sealed.wrappedDek),
+      ciphertext: new Uint8Array(sealed.ciphertext),
+      liveScope: liveScope(tenant.org.id, null, "openai"),
+      setById: tenant.members.OWNER.user.id,
+    },
+  });
+  vaulted.set(tenant.org.id, { id, label, fingerprint: binding.fingerprint });
+  return id;
+}
+
 /** Everything a foreign caller must not change or see, to compare before and after. */
 export async function snapshot(tenant: Tenant) {
-  const [org, projects, members, invitations, apiKeys, secrets, settings, projectSettings] = await Promise.all([
+  const [org, projects, members, invitations, apiKeys, secrets, settings, projectSettings, providerKeys] = await Promise.all([
     db.org.findUnique({ where: { id: tenant.org.id }, select: { name: true, deletedAt: true } }),
     db.project.findMany({ where: { orgId: tenant.org.id }, select: { id: true, name: true }, orderBy: { id: "asc" } }),
     db.membership.findMany({ where: { orgId: tenant.org.id }, select: { id: true, role: true }, orderBy: { id: "asc" } }),
@@ -76,11 +132,31 @@ export async function snapshot(tenant: Tenant) {
     db.apiKeySecret.findMany({ where: { apiKey: { orgId: tenant.org.id } }, select: { hash: true, expiresAt: true }, orderBy: { hash: "asc" } }),
     db.orgSettings.findUnique({ where: { orgId: tenant.org.id }, omit: { updatedAt: true } }),
     db.projectSettings.findMany({ where: { project: { orgId: tenant.org.id } }, omit: { updatedAt: true }, orderBy: { projectId: "asc" } }),
+    db.providerCredential.findMany({
+      where: { orgId: tenant.org.id },
+      select: { id: true, projectId: true, provider: true, label: true, fingerprint: true, kekId: true, wrappedDek: true, ciphertext: true, setAt: true, revokedAt: true },
+      orderBy: { id: "asc" },
+    }),
   ]);
-  return { org, projects, members, invitations, apiKeys, secrets, settings, projectSettings };
+  const vault = providerKeys.map(({ wrappedDek, ciphertext, ...rest }) => ({ ...rest, wrappedDek: hex(wrappedDek), ciphertext: hex(ciphertext) }));
+  return { org, projects, members, invitations, apiKeys, secrets, settings, projectSettings, vault };
 }
+
+const hex = (bytes: Uint8Array | null) => (bytes ? Buffer.from(bytes).toString("hex") : null);
 
 /** Strings that identify a tenant's data; none may appear in a foreign caller's response. */
 export function secretsOf(tenant: Tenant): string[] {
-  return [tenant.org.name, tenant.org.slug, tenant.project.id, tenant.project.name, tenant.members.OWNER.user.email, tenant.extraViewer.user.email, tenant.invitation.email, tenant.apiKey.prefix, tenant.apiKey.id];
+  const key = vaulted.get(tenant.org.id);
+  return [
+    tenant.org.name,
+    tenant.org.slug,
+    tenant.project.id,
+    tenant.project.name,
+    tenant.members.OWNER.user.email,
+    tenant.extraViewer.user.email,
+    tenant.invitation.email,
+    tenant.apiKey.prefix,
+    tenant.apiKey.id,
+    ...(key ? [key.id, key.label, key.fingerprint] : []),
+  ];
 }

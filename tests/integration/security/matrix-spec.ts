@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ApiKeyScope } from "@/lib/api-keys/schemas";
 import type { Permission } from "@/lib/security/permissions";
 import type { Tenant, TestUser } from "../../support/fixtures";
-import { fresh, makeInvitationFor } from "./matrix-helpers";
+import { fresh, makeInvitationFor, providerKeyOf, providerSecret } from "./matrix-helpers";
 
 /**
  * Every route handler and server action, with the permission it must demand.
@@ -42,6 +42,7 @@ export type Door =
 
 const orgParams = (s: Scenario) => ({ orgId: s.target.org.id });
 const keyParams = (s: Scenario) => ({ ...orgParams(s), projectId: s.resource.project.id, keyId: s.resource.apiKey.id });
+const providerKeyParams = async (s: Scenario) => ({ ...orgParams(s), providerKeyId: await providerKeyOf(s.resource) });
 const chatBody = { model: "gpt-4o-mini", messages: [{ role: "user", content: "hello" }] };
 
 export const ROUTES: Record<string, Door | { scope: "auth" }> = {
@@ -162,6 +163,55 @@ export const ROUTES: Record<string, Door | { scope: "auth" }> = {
     success: 200,
     hasResource: true,
     build: (s) => ({ params: { ...orgParams(s), projectId: s.resource.project.id }, body: { retentionDays: 7, storeResponses: true } }),
+  },
+  // The vault: sessions only (no API key reaches it), ADMIN and OWNER, re-wrap OWNER alone.
+  "GET /api/v1/orgs/[orgId]/provider-keys": { scope: "org", permission: "provider_keys.read", success: 200, build: (s) => ({ params: orgParams(s) }) },
+  // A project's own key, for the resource's project: another org's project answers 404.
+  "POST /api/v1/orgs/[orgId]/provider-keys": {
+    scope: "org",
+    permission: "provider_keys.manage",
+    success: 201,
+    hasResource: true,
+    build: (s) => ({ params: orgParams(s), body: { provider: "openai", label: fresh("Provider key"), secret: providerSecret(), projectId: s.resource.project.id } }),
+  },
+  "GET /api/v1/orgs/[orgId]/provider-keys/[providerKeyId]": {
+    scope: "org",
+    permission: "provider_keys.read",
+    success: 200,
+    hasResource: true,
+    build: async (s) => ({ params: await providerKeyParams(s) }),
+  },
+  "PATCH /api/v1/orgs/[orgId]/provider-keys/[providerKeyId]": {
+    scope: "org",
+    permission: "provider_keys.manage",
+    success: 200,
+    hasResource: true,
+    build: async (s) => ({ params: await providerKeyParams(s), body: { label: fresh("Relabelled") } }),
+  },
+  "DELETE /api/v1/orgs/[orgId]/provider-keys/[providerKeyId]": {
+    scope: "org",
+    permission: "provider_keys.manage",
+    success: 200,
+    hasResource: true,
+    build: async (s) => ({ params: await providerKeyParams(s) }),
+  },
+  "POST /api/v1/orgs/[orgId]/provider-keys/[providerKeyId]/replace": {
+    scope: "org",
+    permission: "provider_keys.manage",
+    success: 200,
+    hasResource: true,
+    build: async (s) => ({ params: await providerKeyParams(s), body: { secret: providerSecret() } }),
+  },
+  "GET /api/v1/orgs/[orgId]/vault": { scope: "org", permission: "provider_keys.read", success: 200, build: (s) => ({ params: orgParams(s) }) },
+  // With a key in the target org, so a re-wrap has something of that org's to look at.
+  "POST /api/v1/orgs/[orgId]/vault/rewrap": {
+    scope: "org",
+    permission: "vault.rewrap",
+    success: 200,
+    build: async (s) => {
+      await providerKeyOf(s.target);
+      return { params: orgParams(s) };
+    },
   },
   "POST /api/v1/chat/completions": { scope: "gateway", keyScope: "chat", success: 400, build: () => ({ body: chatBody }) },
   // A preflight names no key: refused for an origin no live key allows (CORS tests cover the grant).
