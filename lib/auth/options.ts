@@ -5,6 +5,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { requestMeta } from "@/lib/security/request-meta";
+import { SESSION_MAX_AGE } from "@/lib/security/session";
 import { verifyCredentials } from "./sign-in";
 
 const SIGN_IN_ERRORS = { invalid: "CredentialsSignin", rate_limited: "RateLimited", disabled: "AccountDisabled" } as const;
@@ -25,7 +26,7 @@ function toHeaders(raw: Record<string, unknown> | undefined): Headers {
 export function authOptions(): NextAuthOptions {
   return {
     secret: env().NEXTAUTH_SECRET,
-    session: { strategy: "jwt", maxAge: 12 * 60 * 60, updateAge: 60 * 60 },
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE, updateAge: 60 * 60 },
     pages: { signIn: "/sign-in", error: "/sign-in" },
     providers: [
       CredentialsProvider({
@@ -42,8 +43,12 @@ export function authOptions(): NextAuthOptions {
     ],
     callbacks: {
       jwt({ token, user }) {
-        // Keep the token minimal: identity only, never roles or org claims.
-        if (user) return { sub: user.id, email: user.email, name: user.name };
+        // Keep the token minimal: identity and the session contract of
+        // lib/security/session.ts, never roles or org claims. A password
+        // sign-in starts without mfaAt: the MFA check re-issues the cookie
+        // (lib/auth/session-cookie.ts). Later calls return the token as it is,
+        // ignoring anything a client sends through `update()`.
+        if (user) return { sub: user.id, email: user.email, name: user.name, amr: "pwd", authAt: Math.floor(Date.now() / 1000) };
         return token;
       },
       session({ session, token }) {
