@@ -32,6 +32,14 @@ export const AUDIT_ACTIONS = [
   "retention.run",
   "user.disabled",
   "user.enabled",
+  "domain.added",
+  "domain.verified",
+  "domain.removed",
+  "sso.connection.created",
+  "sso.connection.updated",
+  "sso.connection.deleted",
+  "auth.sso.succeeded",
+  "auth.sso.failed",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
