@@ -74,7 +74,7 @@ const DEFAULT_MESSAGES: Partial<Record<ErrorCode, string>> = {
   insufficient_scope: "This API key does not have the scope this endpoint needs.",
   scope_not_allowed: "You cannot give a key a scope beyond your own permissions.",
   provider_key_missing: "No provider key: send one in the X-Provider-Key header.",
-  vault_key_missing: "No provider key is stored for this provider: add one in the console (Settings → Provider keys) or send X-Provider-Key.",
+  vault_key_missing: "No provider key is stored for this provider: add one in the console (Settings → Provider keys).",
   provider_key_not_allowed: "This project uses vaulted provider keys only (VAULT_ONLY): remove the X-Provider-Key header.",
   provider_key_exists: "A live provider key already exists for this provider here: replace it instead.",
   vault_unavailable: "The stored provider key cannot be used right now.",

@@ -90,6 +90,7 @@ async function requireProject(ctx: OrgContext, projectId: string): Promise<void>
 }
 
 export async function listProviderKeys(ctx: OrgContext, query: { projectId?: string; status: "live" | "revoked" | "all" }): Promise<ProviderKeyView[]> {
+  if (query.projectId) await requireProject(ctx, query.projectId);
   const rows = await db.providerCredential.findMany({
     where: {
       orgId: ctx.orgId,
