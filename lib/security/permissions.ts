@@ -28,6 +28,7 @@ export const PERMISSIONS = [
   "settings.manage",
   "audit.read",
   "audit.export",
+  "sso.manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -51,6 +52,7 @@ export const PERMISSION_DESCRIPTIONS = {
   "settings.manage": "Change security and data-handling settings",
   "audit.read": "Read the audit log",
   "audit.export": "Export the audit log",
+  "sso.manage": "Claim and verify email domains; configure SSO connections (OIDC, SAML)",
 } as const satisfies Record<Permission, string>;
 
 const VIEWER = ["org.read", "projects.read", "members.read", "settings.read"] as const satisfies readonly Permission[];
@@ -66,6 +68,7 @@ const ADMIN = [
   "settings.manage",
   "audit.read",
   "audit.export",
+  "sso.manage",
 ] as const satisfies readonly Permission[];
 const OWNER = [...ADMIN, "owners.manage", "org.delete", "vault.rewrap"] as const satisfies readonly Permission[];
 
