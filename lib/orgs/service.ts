@@ -16,10 +16,10 @@ function slugify(name: string): string {
   return RESERVED_SLUGS.has(base) ? `${base}-org` : base;
 }
 
-/** The orgs a user belongs to, with their role in each. */
+/** The orgs a user belongs to, with their role in each (a suspended membership is no access). */
 export async function listOrgsForUser(userId: string) {
   const memberships = await db.membership.findMany({
-    where: { userId, org: { deletedAt: null } },
+    where: { userId, status: "ACTIVE", org: { deletedAt: null } },
     select: { role: true, org: { select: { id: true, slug: true, name: true, createdAt: true } } },
     orderBy: { org: { name: "asc" } },
   });

@@ -11,15 +11,16 @@ const uuid = z.uuid();
  * Authorise a principal for one org and one permission. A malformed id, an org
  * that does not exist, a deleted org and an org the caller is not a member of
  * all answer 404, so nobody learns which org ids exist; a member lacking the
- * permission gets 403.
+ * permission gets 403. A SUSPENDED membership (deprovisioned through SCIM)
+ * counts as none: 404 from the next request on.
  */
 export async function authorizeOrg(user: UserContext, orgId: string, permission: Permission): Promise<OrgContext> {
   if (!uuid.safeParse(orgId).success) throw new AppError("not_found");
   const membership = await db.membership.findUnique({
     where: { orgId_userId: { orgId, userId: user.principal.userId } },
-    select: { role: true, org: { select: { slug: true, deletedAt: true } } },
+    select: { role: true, status: true, org: { select: { slug: true, deletedAt: true } } },
   });
-  if (!membership || membership.org.deletedAt) throw new AppError("not_found");
+  if (!membership || membership.org.deletedAt || membership.status !== "ACTIVE") throw new AppError("not_found");
   const permissions = ROLE_PERMISSIONS[membership.role];
   if (!permissions.has(permission)) throw new AppError("forbidden");
   return { ...user, orgId: orgId as OrgId, orgSlug: membership.org.slug, role: membership.role, permissions };
