@@ -29,6 +29,7 @@ export const PERMISSIONS = [
   "audit.read",
   "audit.export",
   "sso.manage",
+  "scim.manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -53,6 +54,7 @@ export const PERMISSION_DESCRIPTIONS = {
   "audit.read": "Read the audit log",
   "audit.export": "Export the audit log",
   "sso.manage": "Claim and verify email domains; configure SSO connections (OIDC, SAML)",
+  "scim.manage": "Create and revoke SCIM tokens; set the SCIM default role, deprovisioning key policy and group-to-role mapping",
 } as const satisfies Record<Permission, string>;
 
 const VIEWER = ["org.read", "projects.read", "members.read", "settings.read"] as const satisfies readonly Permission[];
@@ -69,6 +71,7 @@ const ADMIN = [
   "audit.read",
   "audit.export",
   "sso.manage",
+  "scim.manage",
 ] as const satisfies readonly Permission[];
 const OWNER = [...ADMIN, "owners.manage", "org.delete", "vault.rewrap"] as const satisfies readonly Permission[];
 
