@@ -40,6 +40,15 @@ export const AUDIT_ACTIONS = [
   "sso.connection.deleted",
   "auth.sso.succeeded",
   "auth.sso.failed",
+  "scim.user.provisioned",
+  "scim.user.updated",
+  "scim.user.deprovisioned",
+  "scim.user.reactivated",
+  "scim.group.created",
+  "scim.group.updated",
+  "scim.group.deleted",
+  "scim.token.created",
+  "scim.token.revoked",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
