@@ -70,6 +70,14 @@ export const POLICIES = {
     keyPrefix: "management",
     failMode: "open",
   },
+  scim: {
+    description: "SCIM 2.0 requests per SCIM token: room for an identity provider's full sync, a brake on a leaked token; open, so a limiter outage never holds up a deprovisioning.",
+    algorithm: "slidingWindow",
+    limit: 600,
+    windowMs: MINUTE,
+    keyPrefix: "scim",
+    failMode: "open",
+  },
   keyCreation: {
     description: "API-key and provider-key creation per user: a leaked session must not mint keys in bulk.",
     algorithm: "slidingWindow",
