@@ -8,6 +8,7 @@ import { GATEWAY_ROUTES } from "./gateway-routes";
 import { SETTINGS_ROUTES } from "./settings-routes";
 import { AUDIT_ROUTES } from "./audit-routes";
 import { VAULT_ROUTES } from "./vault-routes";
+import { SSO_ROUTES } from "./sso-routes";
 import { defineRoute, type RouteEntry } from "./route-spec";
 import { openApiDocumentShape } from "./shapes";
 
@@ -34,6 +35,7 @@ export const TAGS = [
   { name: "Settings", description: "Security and data-handling settings of an org, and a project's overrides." },
   { name: "Provider keys", description: "The org's vaulted provider keys (the org's own or a project's), the master-key status and re-wrap. Sessions only: API keys are refused whatever their scopes; no answer carries a provider key." },
   { name: "Audit log", description: "An org's audit events: read, verify the hash chain, export." },
+  { name: "Single sign-on", description: "An org's verified email domains and SSO connections (OIDC, SAML). Sessions only, ADMIN and OWNER; no answer carries a client secret." },
   { name: "Meta", description: "This document." },
 ] as const;
 
@@ -298,4 +300,5 @@ export const ROUTES: readonly RouteEntry[] = [
   ...SETTINGS_ROUTES,
   ...VAULT_ROUTES,
   ...AUDIT_ROUTES,
+  ...SSO_ROUTES,
 ];

@@ -78,6 +78,14 @@ export const POLICIES = {
     keyPrefix: "scim",
     failMode: "open",
   },
+  ssoLookupIp: {
+    description: "Email-first sign-in lookups (does this email's domain sign in with SSO?) per client IP; open: it reveals no account.",
+    algorithm: "slidingWindow",
+    limit: 30,
+    windowMs: MINUTE,
+    keyPrefix: "sso-lookup-ip",
+    failMode: "open",
+  },
   keyCreation: {
     description: "API-key and provider-key creation per user: a leaked session must not mint keys in bulk.",
     algorithm: "slidingWindow",

@@ -33,10 +33,14 @@ export const ERROR_STATUS = {
   already_member: 409,
   last_owner: 409,
   provider_key_exists: 409,
+  domain_taken: 409,
   invitation_invalid: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   validation_failed: 422,
+  domain_verification_failed: 422,
+  oidc_discovery_failed: 422,
+  saml_metadata_invalid: 422,
   rate_limited: 429,
   internal_error: 500,
   upstream_error: 502,
@@ -79,6 +83,10 @@ const DEFAULT_MESSAGES: Partial<Record<ErrorCode, string>> = {
   provider_key_exists: "A live provider key already exists for this provider here: replace it instead.",
   vault_unavailable: "The stored provider key cannot be used right now.",
   payload_too_large: "The request body is too large.",
+  domain_taken: "Another organisation has already verified this domain.",
+  domain_verification_failed: "The domain's verification record was not found.",
+  oidc_discovery_failed: "The issuer's OpenID Connect discovery document could not be used.",
+  saml_metadata_invalid: "The SAML IdP metadata could not be read.",
 };
 
 export class AppError extends Error {
