@@ -13,7 +13,7 @@ export const ssoLookupAction = publicAction(ssoLookupInput, { rateLimit: "ssoLoo
 const domainRef = z.object({ domainId: z.uuid() });
 const connectionRef = z.object({ connectionId: z.uuid() });
 
-export const addDomainAction = orgAction(addDomainInput, { permission: "sso.manage" }, (ctx, input) => addDomain(ctx, input));
+export const addDomainAction = orgAction(z.object(addDomainInput.shape), { permission: "sso.manage" }, (ctx, input) => addDomain(ctx, input));
 
 export const verifyDomainAction = orgAction(domainRef, { permission: "sso.manage" }, (ctx, input) => verifyDomain(ctx, input.domainId));
 

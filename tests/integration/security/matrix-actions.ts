@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { fresh, makeInvitationFor, providerKeyOf, providerSecret } from "./matrix-helpers";
 import type { Door, Scenario } from "./matrix-spec";
+import { freshDomain, localIssuer, makeDomain, makeOidcConnection } from "../../support/sso";
 
 /** Every server action, with the permission it must demand (see matrix-spec.ts for routes). */
 const inOrg = (s: Scenario, extra: Record<string, unknown> = {}) => ({ body: { orgId: s.target.org.id, ...extra } });
@@ -133,6 +134,50 @@ export const ACTIONS: Record<string, Door> = {
       await providerKeyOf(s.target);
       return inOrg(s, { confirm: true });
     },
+  },
+  "lib/sso/actions.ts#ssoLookupAction": { scope: "public", success: 200, build: () => ({ body: { email: `someone@${freshDomain()}` } }) },
+  "lib/sso/actions.ts#addDomainAction": { scope: "org", permission: "sso.manage", success: 200, build: (s) => inOrg(s, { domain: freshDomain() }) },
+  "lib/sso/actions.ts#verifyDomainAction": {
+    scope: "org",
+    permission: "sso.manage",
+    success: 200,
+    hasResource: true,
+    build: async (s) => inOrg(s, { domainId: (await makeDomain(s.resource.org.id, { verified: true })).id }),
+  },
+  "lib/sso/actions.ts#removeDomainAction": {
+    scope: "org",
+    permission: "sso.manage",
+    success: 200,
+    hasResource: true,
+    build: async (s) => inOrg(s, { domainId: (await makeDomain(s.resource.org.id)).id, confirm: "true" }),
+  },
+  "lib/sso/actions.ts#createConnectionAction": {
+    scope: "org",
+    permission: "sso.manage",
+    success: 200,
+    build: async (s) =>
+      inOrg(s, { connection: { protocol: "OIDC", name: fresh("IdP"), issuer: (await localIssuer()).issuer, clientId: "client", clientSecret: `secret-${randomUUID()}` } }),
+  },
+  "lib/sso/actions.ts#updateConnectionAction": {
+    scope: "org",
+    permission: "sso.manage",
+    success: 200,
+    hasResource: true,
+    build: async (s) => inOrg(s, { connectionId: (await makeOidcConnection(s.resource.org.id)).id, patch: { enabled: false } }),
+  },
+  "lib/sso/actions.ts#refreshDiscoveryAction": {
+    scope: "org",
+    permission: "sso.manage",
+    success: 200,
+    hasResource: true,
+    build: async (s) => inOrg(s, { connectionId: (await makeOidcConnection(s.resource.org.id)).id }),
+  },
+  "lib/sso/actions.ts#deleteConnectionAction": {
+    scope: "org",
+    permission: "sso.manage",
+    success: 200,
+    hasResource: true,
+    build: async (s) => inOrg(s, { connectionId: (await makeOidcConnection(s.resource.org.id)).id, confirm: "true" }),
   },
   "lib/members/actions.ts#acceptInvitationAction": {
     scope: "user",

@@ -3,6 +3,7 @@ import type { ApiKeyScope } from "@/lib/api-keys/schemas";
 import type { Permission } from "@/lib/security/permissions";
 import type { Tenant, TestUser } from "../../support/fixtures";
 import { fresh, makeInvitationFor, providerKeyOf, providerSecret } from "./matrix-helpers";
+import { freshDomain, localIssuer, makeDomain, makeOidcConnection } from "../../support/sso";
 
 /**
  * Every route handler and server action, with the permission it must demand.
@@ -212,6 +213,61 @@ export const ROUTES: Record<string, Door | { scope: "auth" }> = {
       await providerKeyOf(s.target);
       return { params: orgParams(s) };
     },
+  },
+  // Single sign-on: ADMIN and OWNER (sso.manage), sessions only. Verifying a verified domain answers it without DNS.
+  "GET /api/v1/orgs/[orgId]/domains": { scope: "org", permission: "sso.manage", success: 200, build: (s) => ({ params: orgParams(s) }) },
+  "POST /api/v1/orgs/[orgId]/domains": { scope: "org", permission: "sso.manage", success: 201, build: (s) => ({ params: orgParams(s), body: { domain: freshDomain() } }) },
+  "DELETE /api/v1/orgs/[orgId]/domains/[domainId]": {
+    scope: "org",
+    permission: "sso.manage",
+    success: 204,
+    hasResource: true,
+    build: async (s) => ({ params: { ...orgParams(s), domainId: (await makeDomain(s.resource.org.id)).id } }),
+  },
+  "POST /api/v1/orgs/[orgId]/domains/[domainId]/verify": {
+    scope: "org",
+    permission: "sso.manage",
+    success: 200,
+    hasResource: true,
+    build: async (s) => ({ params: { ...orgParams(s), domainId: (await makeDomain(s.resource.org.id, { verified: true })).id } }),
+  },
+  "GET /api/v1/orgs/[orgId]/sso-connections": { scope: "org", permission: "sso.manage", success: 200, build: (s) => ({ params: orgParams(s) }) },
+  "POST /api/v1/orgs/[orgId]/sso-connections": {
+    scope: "org",
+    permission: "sso.manage",
+    success: 201,
+    build: async (s) => ({
+      params: orgParams(s),
+      body: { protocol: "OIDC", name: fresh("IdP"), issuer: (await localIssuer()).issuer, clientId: "client", clientSecret: `secret-${randomUUID()}` },
+    }),
+  },
+  "GET /api/v1/orgs/[orgId]/sso-connections/[connectionId]": {
+    scope: "org",
+    permission: "sso.manage",
+    success: 200,
+    hasResource: true,
+    build: async (s) => ({ params: { ...orgParams(s), connectionId: (await makeOidcConnection(s.resource.org.id)).id } }),
+  },
+  "PATCH /api/v1/orgs/[orgId]/sso-connections/[connectionId]": {
+    scope: "org",
+    permission: "sso.manage",
+    success: 200,
+    hasResource: true,
+    build: async (s) => ({ params: { ...orgParams(s), connectionId: (await makeOidcConnection(s.resource.org.id)).id }, body: { name: fresh("Renamed IdP") } }),
+  },
+  "DELETE /api/v1/orgs/[orgId]/sso-connections/[connectionId]": {
+    scope: "org",
+    permission: "sso.manage",
+    success: 204,
+    hasResource: true,
+    build: async (s) => ({ params: { ...orgParams(s), connectionId: (await makeOidcConnection(s.resource.org.id)).id } }),
+  },
+  "POST /api/v1/orgs/[orgId]/sso-connections/[connectionId]/refresh": {
+    scope: "org",
+    permission: "sso.manage",
+    success: 200,
+    hasResource: true,
+    build: async (s) => ({ params: { ...orgParams(s), connectionId: (await makeOidcConnection(s.resource.org.id)).id } }),
   },
   "POST /api/v1/chat/completions": { scope: "gateway", keyScope: "chat", success: 400, build: () => ({ body: chatBody }) },
   // A preflight names no key: refused for an origin no live key allows (CORS tests cover the grant).
