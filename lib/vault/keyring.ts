@@ -30,11 +30,14 @@ function decodeKey(id: string, value: string, problems: string[]): Buffer | null
 export function parseKeyRing(source: KeyRingSource): { ring: KeyRing } | { problems: string[] } {
   const problems: string[] = [];
   const keys = new Map<string, Buffer>();
-  for (const entry of (source.MASTER_KEYS ?? "").split(",").map((e) => e.trim()).filter(Boolean)) {
+  for (const [index, raw] of (source.MASTER_KEYS ?? "").split(",").entries()) {
+    const entry = raw.trim();
+    if (!entry) continue;
     const colon = entry.indexOf(":");
     const id = colon > 0 ? entry.slice(0, colon).trim() : "";
     if (!KEK_ID.test(id)) {
-      problems.push(`MASTER_KEYS entries are id:base64-key with an id of 1-32 characters A-Z a-z 0-9 _ - (entry ${keys.size + 1} is not)`);
+      // Its position in the list, not the count of keys accepted so far.
+      problems.push(`MASTER_KEYS entries are id:base64-key with an id of 1-32 characters A-Z a-z 0-9 _ - (entry ${index + 1} is not)`);
       continue;
     }
     if (keys.has(id)) {
