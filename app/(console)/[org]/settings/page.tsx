@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { getOrg } from "@/lib/orgs/service";
 import { orgPage } from "@/lib/security/page";
 import { PERMISSION_DESCRIPTIONS, PERMISSIONS } from "@/lib/security/permissions";
@@ -6,6 +7,7 @@ import { formatDateTime } from "@/components/format";
 import { RoleBadge } from "@/components/roles";
 import { PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
+import { buttonClasses } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { cx } from "@/components/ui/cx";
 import { DeleteOrg } from "./delete-org";
@@ -55,6 +57,22 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
         </Card>
 
         <SecuritySettings ctx={ctx} />
+
+        {ctx.permissions.has("provider_keys.read") ? (
+          <Card aria-labelledby="provider-keys-link-title">
+            <CardBody className="flex flex-wrap items-center justify-between gap-3">
+              <div className="min-w-0 space-y-0.5">
+                <h2 id="provider-keys-link-title" className="text-[0.9375rem] font-semibold text-zinc-900">
+                  Provider keys
+                </h2>
+                <p className="text-[0.8125rem] text-zinc-500">The OpenAI and Anthropic keys kept encrypted in the vault, where the gateway takes keys from, and the master key.</p>
+              </div>
+              <Link href={`/${ctx.orgSlug}/settings/provider-keys`} className={buttonClasses("secondary", "sm")}>
+                Manage provider keys
+              </Link>
+            </CardBody>
+          </Card>
+        ) : null}
 
         <Card aria-labelledby="permissions-title">
           <CardHeader

@@ -1,21 +1,17 @@
 "use client";
 
+import Link from "next/link";
 import { useRef, useState, type FormEvent } from "react";
 import { updateOrgSettingsAction } from "@/lib/settings/actions";
-import { AUDIT_RETENTION_DAYS, PROVIDER_KEY_MODES, RETENTION_DAYS, type ProviderKeyMode } from "@/lib/settings/schemas";
+import { AUDIT_RETENTION_DAYS, RETENTION_DAYS } from "@/lib/settings/schemas";
 import { FormError } from "@/components/forms/form-error";
 import { useActionCall } from "@/components/forms/use-action-call";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { SelectField, TextField } from "@/components/ui/field";
+import { TextField } from "@/components/ui/field";
+import { PROVIDER_KEY_MODE_INFO } from "./provider-keys/modes";
 import { DomainListField, SwitchField } from "./setting-controls";
 import { checkDomains, draftFrom, fieldErrorsOf, patchFrom, readDraft, type OrgSettings, type SettingsDraft, type Toggle } from "./settings-draft";
-
-const MODES = {
-  EITHER: { label: "Either", text: "A provider key sent with the request (X-Provider-Key), or the org's vaulted key when none is sent." },
-  BYOK_ONLY: { label: "Bring your own key only", text: "Callers send their provider key with every request; vaulted keys are never used." },
-  VAULT_ONLY: { label: "Vault only", text: "Only the org's vaulted provider keys are used; a key sent with a request is refused." },
-} as const satisfies Record<ProviderKeyMode, { label: string; text: string }>;
 
 const STORAGE: { field: Toggle; label: string; text: string }[] = [
   { field: "storePrompts", label: "Store prompts", text: "Keep the text of the messages sent to the model with each request's record." },
@@ -28,7 +24,7 @@ function focusFirstInvalid(form: HTMLFormElement | null) {
 }
 
 /** The "Security and data" settings of the org; read-only without settings.manage. */
-export function SecuritySettingsForm({ orgId, settings, canManage }: { orgId: string; settings: OrgSettings; canManage: boolean }) {
+export function SecuritySettingsForm({ orgId, settings, canManage, providerKeysHref }: { orgId: string; settings: OrgSettings; canManage: boolean; providerKeysHref: string }) {
   const [saved, setSaved] = useState(settings);
   const [draft, setDraft] = useState<SettingsDraft>(() => draftFrom(settings));
   const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
@@ -153,30 +149,17 @@ export function SecuritySettingsForm({ orgId, settings, canManage }: { orgId: st
             checked={domainLines}
             error={errors.allowedEmailDomains}
           />
-          <SelectField
-            id="settings-provider-key-mode"
-            label="Provider-key mode"
-            value={draft.providerKeyMode}
-            onChange={(event) => set("providerKeyMode", event.target.value as ProviderKeyMode)}
-            hint="Where the gateway takes provider keys from. Recorded now; enforced once the provider-key vault is in use."
-            aria-describedby={`settings-provider-key-mode-${errors.providerKeyMode ? "error" : "hint"} settings-provider-key-modes`}
-            error={errors.providerKeyMode}
-            fieldClassName="max-w-md"
-          >
-            {PROVIDER_KEY_MODES.map((mode) => (
-              <option key={mode} value={mode}>
-                {MODES[mode].label}
-              </option>
-            ))}
-          </SelectField>
-          <dl id="settings-provider-key-modes" className="max-w-2xl space-y-1 text-xs">
-            {PROVIDER_KEY_MODES.map((mode) => (
-              <div key={mode} className={mode === draft.providerKeyMode ? "text-zinc-900" : "text-zinc-500"}>
-                <dt className="inline font-medium">{MODES[mode].label}: </dt>
-                <dd className="inline">{MODES[mode].text}</dd>
-              </div>
-            ))}
-          </dl>
+          <div className="space-y-0.5 text-[0.8125rem]">
+            <p className="font-medium text-zinc-800">Provider-key mode</p>
+            <p className="text-zinc-900">{PROVIDER_KEY_MODE_INFO[draft.providerKeyMode].label}</p>
+            <p className="max-w-2xl text-xs text-zinc-500">
+              {PROVIDER_KEY_MODE_INFO[draft.providerKeyMode].text} {readOnly ? "Admins and owners change it" : "Change it"} on the{" "}
+              <Link href={providerKeysHref} className="font-medium text-accent-700 underline underline-offset-2 hover:text-accent-800">
+                Provider keys
+              </Link>{" "}
+              page, beside the vaulted keys.
+            </p>
+          </div>
         </section>
       </fieldset>
 

@@ -16,7 +16,12 @@ export async function SecuritySettings({ ctx }: { ctx: OrgContext }) {
         description="What is kept and for how long, who may join, and where provider keys come from. Every change is recorded in the audit log."
       />
       <CardBody>
-        <SecuritySettingsForm orgId={ctx.orgId} settings={settings} canManage={ctx.permissions.has("settings.manage")} />
+        <SecuritySettingsForm
+          orgId={ctx.orgId}
+          settings={settings}
+          canManage={ctx.permissions.has("settings.manage")}
+          providerKeysHref={`/${ctx.orgSlug}/settings/provider-keys`}
+        />
       </CardBody>
     </Card>
   );
