@@ -1,14 +1,17 @@
 // `npm run test:e2e`: builds the app, starts `next start` (the production path)
 // on a fresh database of its own, and runs the Playwright suite in the system
 // Chromium against it. Server output is kept in test-results/server.log.
+// Afterwards every provider-key plaintext of the run is looked for in the
+// whole database, the server log and every response the suite recorded.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream, mkdirSync } from "node:fs";
+import { createWriteStream, mkdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { startEmbeddedPostgres } from "../lib/db/embedded";
 import { applyMigrations, createDatabase, dropDatabase, uniqueDatabaseName, withDatabase } from "../lib/db/migrate";
 import { startUpstreamServer } from "../tests/support/upstream-server";
+import { scanForPlaintexts } from "./e2e-plaintext-scan";
 // @ts-expect-error plain ESM helper without types
 import { ensureChromium } from "./chromium.mjs";
 
@@ -58,6 +61,8 @@ async function main() {
   const db = await database();
   // The LLM providers, played by a local server speaking their HTTP protocols; it accepts one provider key.
   const providerKey = `sk-e2e-${randomBytes(18).toString("hex")}`;
+  // Well-formed provider keys the upstream refuses, for tests that need a wrong or a caller's own key.
+  const spareKeys = [1, 2].map(() => `sk-e2e-spare-${randomBytes(18).toString("hex")}`);
   const upstream = await startUpstreamServer({ openaiKey: providerKey, anthropicKey: providerKey });
   let server: ReturnType<typeof spawn> | undefined;
   let status = 1;
@@ -80,10 +85,15 @@ async function main() {
       GATEWAY_ALLOW_PRIVATE_UPSTREAMS: "true",
     };
     mkdirSync("test-results", { recursive: true });
+    // Response bodies the specs record, for the plaintext scan below.
+    const responses = path.resolve("test-results/responses");
+    rmSync(responses, { recursive: true, force: true });
+    mkdirSync(responses, { recursive: true });
     const log = createWriteStream("test-results/server.log");
     server = spawn(process.execPath, [NEXT, "start", "-p", String(port), "-H", "127.0.0.1"], { env, stdio: ["ignore", "pipe", "pipe"] });
-    server.stdout?.pipe(log);
-    server.stderr?.pipe(log);
+    // Ended below once the server has exited, so the scan reads the whole log.
+    server.stdout?.pipe(log, { end: false });
+    server.stderr?.pipe(log, { end: false });
     await waitForHealth(baseUrl, server);
     // Asynchronously: the embedded database is served from this process's event loop.
     const run = spawn(process.execPath, [PLAYWRIGHT, "test", ...process.argv.slice(2)], {
@@ -95,9 +105,27 @@ async function main() {
         CHROMIUM_PATH: chromium,
         E2E_SERVER_LOG: path.resolve("test-results/server.log"),
         E2E_PROVIDER_KEY: providerKey,
+        E2E_SPARE_PROVIDER_KEYS: spareKeys.join(","),
+        E2E_RESPONSES_DIR: responses,
       },
     });
     status = await new Promise<number>((resolve) => run.on("exit", (code) => resolve(code ?? 1)));
+
+    const exited = server.exitCode !== null ? Promise.resolve() : new Promise((resolve) => server!.once("exit", resolve));
+    server.kill("SIGTERM");
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+    await new Promise((resolve) => log.end(resolve));
+    const scan = await scanForPlaintexts({
+      databaseUrl: db.url,
+      paths: ["test-results/server.log", responses, "test-results/playwright", "test-results/e2e.json"],
+      secrets: [providerKey, ...spareKeys],
+    });
+    const found = scan.findings.reduce((n, finding) => n + finding.count, 0);
+    console.log(
+      `Plaintext scan: ${found} occurrences of ${1 + spareKeys.length} provider keys (as text, hex and base64) in ${scan.columns} columns of ${scan.tables} tables and ${scan.files} files (${scan.bytes} bytes: server log, recorded responses, traces, report)`,
+    );
+    for (const finding of scan.findings) console.error(`  provider key #${finding.secret} as ${finding.encoding} in ${finding.where} (${finding.count}×)`);
+    if (found > 0) status = 1;
   } finally {
     server?.kill("SIGTERM");
     await upstream.close().catch(() => {});
