@@ -24,6 +24,8 @@ interface Entry<V> {
 export class KeyCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
   private readonly inflight = new Map<string, Promise<V | null>>();
+  /** Bumped by every eviction: a load that started before it must not be cached. */
+  private epoch = 0;
   private readonly now: () => number;
 
   constructor(private readonly options: KeyCacheOptions<V>) {
@@ -45,13 +47,17 @@ export class KeyCache<V> {
     if (pending) return pending;
     this.options.onMiss?.();
     const loadedAt = this.now();
+    const epoch = this.epoch;
     const promise = this.options
       .load(hash)
       .then((value) => {
-        this.set(hash, { value, loadedAt });
+        // A revocation (or other change) evicted meanwhile: what this load read may predate it.
+        if (epoch === this.epoch) this.set(hash, { value, loadedAt });
         return value;
       })
-      .finally(() => this.inflight.delete(hash));
+      .finally(() => {
+        if (this.inflight.get(hash) === promise) this.inflight.delete(hash);
+      });
     this.inflight.set(hash, promise);
     return promise;
   }
@@ -66,17 +72,30 @@ export class KeyCache<V> {
     this.entries.set(hash, entry);
   }
 
+  /**
+   * Loads in flight may have read the database before the change that causes
+   * an eviction: later callers start a fresh load instead of joining them, and
+   * their results are not cached.
+   */
+  private invalidateLoads(): void {
+    this.epoch++;
+    this.inflight.clear();
+  }
+
   /** Drop every entry the predicate matches (e.g. all secrets of one key). */
   evict(match: (value: V) => boolean): void {
+    this.invalidateLoads();
     for (const [hash, entry] of this.entries) if (entry.value && match(entry.value)) this.entries.delete(hash);
   }
 
   /** Drop every entry whose key the predicate matches, cached misses included. */
   evictKeys(match: (key: string) => boolean): void {
+    this.invalidateLoads();
     for (const key of this.entries.keys()) if (match(key)) this.entries.delete(key);
   }
 
   clear(): void {
+    this.invalidateLoads();
     this.entries.clear();
   }
 
