@@ -164,6 +164,9 @@ export async function retireKek(ring: KeyRing, kekId: string): Promise<{ retired
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${RETIRE_LOCK}, 0))`;
     const inUse = await tx.providerCredential.count({ where: { kekId } });
     if (inUse > 0) throw new KekInUse(kekId, inUse);
+    // Retiring twice changes nothing and records nothing.
+    const known = await tx.vaultKek.findUnique({ where: { id: kekId }, select: { retiredAt: true } });
+    if (known?.retiredAt) return { retiredAt: known.retiredAt };
     const row = await tx.vaultKek.upsert({
       where: { id: kekId },
       create: { id: kekId, checkValue: "unknown", retiredAt: new Date() },
