@@ -42,11 +42,3 @@ export function SecretField({ id, label, inputRef, error, onCheck }: SecretField
     </Field>
   );
 }
-
-/** Read the secret once and clear the input: what was typed is not kept anywhere on the page. */
-export function takeSecret(input: HTMLInputElement | null): string {
-  if (!input) return "";
-  const value = input.value;
-  input.value = "";
-  return value;
-}
