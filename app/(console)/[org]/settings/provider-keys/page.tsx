@@ -94,7 +94,7 @@ export default async function ProviderKeysPage({ params }: { params: Promise<{ o
           <CardHeader
             titleId="key-mode-title"
             title="Key mode"
-            description="Where the gateway takes the provider key for each request from. It applies to every project of the org."
+            description="Where the gateway takes the provider key for each request from. It applies to every project of the org that does not override it (Project → Project data settings)."
           />
           <CardBody>
             <KeyModeForm orgId={ctx.orgId} mode={mode} vaultedProviders={vaultedProviders} canManage={ctx.permissions.has("settings.manage")} />
