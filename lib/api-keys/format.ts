@@ -24,7 +24,8 @@ const VISIBLE_RANDOM = 6;
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const BODY = /^[0-9A-Za-z]+$/;
 
-function randomBase62(length: number): string {
+/** `length` characters of base62, each equally likely. */
+export function randomBase62(length: number): string {
   let out = "";
   while (out.length < length) {
     for (const byte of randomBytes(length * 2)) {
@@ -46,7 +47,8 @@ function base62Fixed(value: number, length: number): string {
   return out;
 }
 
-function checksum(head: string): string {
+/** Six base62 characters of the CRC-32 of `head`: lets a scanner or a door tell a real token from a look-alike offline. */
+export function checksum(head: string): string {
   return base62Fixed(crc32(head) >>> 0, CHECKSUM_LENGTH);
 }
 

@@ -6,6 +6,7 @@ import type { RouteHandler } from "@/lib/security/route";
 import { makeApiKey, makeTenant, makeUser, sessionCookie, type Tenant, type TestUser } from "../../support/fixtures";
 import { callRoute } from "../../support/http";
 import { nextHeadersMock, scope } from "../../support/next-request-scope";
+import { makeScimToken } from "../scim/support";
 import { discoverActions, discoverRoutes, providerKeyPlaintexts, secretsOf, snapshot } from "./matrix-helpers";
 import { ACTIONS, ROUTES, type Built, type Door, type Scenario } from "./matrix-spec";
 
@@ -24,7 +25,8 @@ type Principal =
   | { kind: "outsider" }
   | { kind: "disabled" }
   | { kind: "anonymous" }
-  | { kind: "cron"; secret: "right" | "wrong" };
+  | { kind: "cron"; secret: "right" | "wrong" }
+  | { kind: "scim"; revoked: boolean };
 type Variant = "own" | "foreign-org" | "foreign-resource";
 
 interface Outcome {
@@ -55,13 +57,21 @@ const CRON_PRINCIPALS: Principal[] = [
   { kind: "cron", secret: "wrong" },
 ];
 
+/** Identity providers at the SCIM door: the own org's SCIM token, and a revoked one. */
+const SCIM_PRINCIPALS: Principal[] = [
+  { kind: "scim", revoked: false },
+  { kind: "scim", revoked: true },
+];
+
 function principals(kind: "route" | "action", door: Door): Principal[] {
   const people: Principal[] = [...ROLES.map((role) => ({ kind: "role", role }) as const), { kind: "outsider" }, { kind: "disabled" }, { kind: "anonymous" }];
   if (kind === "action") return people;
+  if (door.scope === "scim") return [...people, ...KEY_PRINCIPALS, ...SCIM_PRINCIPALS];
   return door.scope === "cron" ? [...people, ...KEY_PRINCIPALS, ...CRON_PRINCIPALS] : [...people, ...KEY_PRINCIPALS];
 }
 
 function variants(door: Door, principal: Principal): Variant[] {
+  if (door.scope === "scim") return principal.kind === "scim" && !principal.revoked && door.hasResource ? ["own", "foreign-resource"] : ["own"];
   if (door.scope !== "org") return ["own"];
   const probes = principal.kind === "role" || (principal.kind === "key" && door.apiKeys && !principal.revoked);
   if (!probes) return ["own"];
@@ -70,7 +80,7 @@ function variants(door: Door, principal: Principal): Variant[] {
 
 function expectedForKey(door: Door, principal: Extract<Principal, { kind: "key" }>, variant: Variant): number {
   if (door.scope === "public") return door.success;
-  if (door.scope === "cron") return 401;
+  if (door.scope === "cron" || door.scope === "scim") return 401;
   if (door.scope === "user" || (door.scope === "org" && !door.apiKeys)) return 401;
   if (principal.revoked) return 401;
   if (door.scope === "gateway") return principal.scopes.includes(door.keyScope) ? door.success : 403;
@@ -82,6 +92,9 @@ function expectedForKey(door: Door, principal: Extract<Principal, { kind: "key" 
 function expected(door: Door, principal: Principal, variant: Variant): number {
   if (door.scope === "cron") return principal.kind === "cron" && principal.secret === "right" ? door.success : 401;
   if (principal.kind === "cron") return door.scope === "public" ? door.success : 401;
+  // The SCIM door admits an org's live SCIM token only, and nothing else admits one.
+  if (door.scope === "scim") return principal.kind === "scim" && !principal.revoked ? (variant === "own" ? door.success : 404) : 401;
+  if (principal.kind === "scim") return door.scope === "public" ? door.success : 401;
   if (principal.kind === "key") return expectedForKey(door, principal, variant);
   if (door.scope === "public") return door.success;
   if (principal.kind === "anonymous") return 401;
@@ -109,6 +122,7 @@ async function callerFor(principal: Principal, own: Tenant): Promise<TestUser | 
     }
     case "anonymous":
     case "cron":
+    case "scim":
       return null;
   }
 }
@@ -119,7 +133,7 @@ async function invoke(kind: "route" | "action", key: string, built: Built, s: Sc
     const [method, path] = key.split(" ") as [string, string];
     // An API caller sends its key and no browser Origin.
     const keyed = s.bearer ? { headers: { authorization: `Bearer ${s.bearer}` }, origin: null } : {};
-    const res = await callRoute(routeHandlers.get(key)!, method, path, { cookie, params: built.params, body: built.body, ...keyed });
+    const res = await callRoute(routeHandlers.get(key)!, method, built.path ?? path, { cookie, params: built.params, body: built.body, ...keyed });
     return { status: res.status, code: (res.json as { error?: { code?: string } })?.error?.code, text: res.text };
   }
   scope.cookie = cookie ?? "";
@@ -132,6 +146,7 @@ function describePrincipal(principal: Principal): string {
   if (principal.kind === "role") return principal.role;
   if (principal.kind === "key") return `key[${principal.scopes.join(",")}]${principal.revoked ? " revoked" : ""}`;
   if (principal.kind === "cron") return `${principal.secret} cron secret`;
+  if (principal.kind === "scim") return `scim token${principal.revoked ? " revoked" : ""}`;
   return principal.kind;
 }
 
@@ -152,7 +167,9 @@ function describeDoors(kind: "route" | "action", doors: Record<string, Door | { 
                 ? (await makeApiKey(own.org.id, own.project.id, { scopes: principal.scopes, revokedAt: principal.revoked ? new Date() : null })).secret
                 : principal.kind === "cron"
                   ? (principal.secret === "right" ? process.env.CRON_SECRET! : `${process.env.CRON_SECRET}x`)
-                  : undefined;
+                  : principal.kind === "scim"
+                    ? (await makeScimToken(own.org.id, { revokedAt: principal.revoked ? new Date() : null })).secret
+                    : undefined;
             const scenario: Scenario = {
               target: variant === "foreign-org" ? foreign : own,
               resource: variant === "own" ? own : foreign,

@@ -122,7 +122,7 @@ export async function snapshot(tenant: Tenant) {
   const [org, projects, members, invitations, apiKeys, secrets, settings, projectSettings, providerKeys] = await Promise.all([
     db.org.findUnique({ where: { id: tenant.org.id }, select: { name: true, deletedAt: true } }),
     db.project.findMany({ where: { orgId: tenant.org.id }, select: { id: true, name: true }, orderBy: { id: "asc" } }),
-    db.membership.findMany({ where: { orgId: tenant.org.id }, select: { id: true, role: true }, orderBy: { id: "asc" } }),
+    db.membership.findMany({ where: { orgId: tenant.org.id }, select: { id: true, role: true, status: true, scimExternalId: true }, orderBy: { id: "asc" } }),
     db.invitation.findMany({ where: { orgId: tenant.org.id }, select: { id: true, revokedAt: true, acceptedAt: true }, orderBy: { id: "asc" } }),
     db.apiKey.findMany({
       where: { orgId: tenant.org.id },

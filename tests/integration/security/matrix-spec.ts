@@ -22,6 +22,8 @@ export interface Scenario {
 export interface Built {
   params?: Record<string, string>;
   body?: unknown;
+  /** The URL path to call, for catch-all routes whose handler reads the path itself (SCIM). */
+  path?: string;
 }
 
 export type Door =
@@ -39,12 +41,20 @@ export type Door =
   | { scope: "user"; success: number; build: (s: Scenario) => Built | Promise<Built> }
   /** Operator routes behind `Authorization: Bearer $CRON_SECRET` (withCron): only that secret passes. */
   | { scope: "cron"; success: number; build?: (s: Scenario) => Built }
-  | { scope: "public"; success: number; build?: (s: Scenario) => Built };
+  | { scope: "public"; success: number; build?: (s: Scenario) => Built }
+  /**
+   * SCIM (withScim): only an org's SCIM token passes, and it selects the org;
+   * `hasResource` probes a foreign tenant's user through the own token (404).
+   */
+  | { scope: "scim"; success: number; hasResource?: boolean; build: (s: Scenario) => Built | Promise<Built> };
 
 const orgParams = (s: Scenario) => ({ orgId: s.target.org.id });
 const keyParams = (s: Scenario) => ({ ...orgParams(s), projectId: s.resource.project.id, keyId: s.resource.apiKey.id });
 const providerKeyParams = async (s: Scenario) => ({ ...orgParams(s), providerKeyId: await providerKeyOf(s.resource) });
 const chatBody = { model: "gpt-4o-mini", messages: [{ role: "user", content: "hello" }] };
+/** The resource tenant's extra VIEWER as a SCIM user: its id is the membership id. */
+const scimUserPath = (s: Scenario) => `/scim/v2/Users/${s.resource.extraViewer.membership.id}`;
+const scimPatch = { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "Replace", path: "externalId", value: "matrix" }] };
 
 export const ROUTES: Record<string, Door | { scope: "auth" }> = {
   "GET /api/health": { scope: "public", success: 200 },
@@ -314,5 +324,21 @@ export const ROUTES: Record<string, Door | { scope: "auth" }> = {
   // Without a query the export is CSV.
   "GET /api/v1/orgs/[orgId]/audit-logs/export": { scope: "org", permission: "audit.export", success: 200, build: (s) => ({ params: orgParams(s) }) },
 };
+
+// SCIM: one catch-all route; the token selects the org, a foreign tenant's user is 404.
+ROUTES["GET /scim/v2/[...path]"] = { scope: "scim", success: 200, hasResource: true, build: (s) => ({ path: scimUserPath(s) }) };
+ROUTES["POST /scim/v2/[...path]"] = {
+  scope: "scim",
+  success: 201,
+  build: () => ({ path: "/scim/v2/Users", body: { userName: `scim-${randomUUID().slice(0, 8)}@example.test`, active: true } }),
+};
+ROUTES["PUT /scim/v2/[...path]"] = {
+  scope: "scim",
+  success: 200,
+  hasResource: true,
+  build: (s) => ({ path: scimUserPath(s), body: { userName: s.resource.extraViewer.user.email, externalId: "matrix", active: true } }),
+};
+ROUTES["PATCH /scim/v2/[...path]"] = { scope: "scim", success: 200, hasResource: true, build: (s) => ({ path: scimUserPath(s), body: scimPatch }) };
+ROUTES["DELETE /scim/v2/[...path]"] = { scope: "scim", success: 204, hasResource: true, build: (s) => ({ path: scimUserPath(s) }) };
 
 export { ACTIONS } from "./matrix-actions";
