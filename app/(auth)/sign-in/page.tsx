@@ -25,7 +25,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         </>
       }
     >
-      <CenteredHeading title="Sign in" description="Use the email and password of your Gatehouse account." />
+      <CenteredHeading title="Sign in" description="Enter your email. If your organisation signs in with single sign-on, you continue at its identity provider; otherwise with your password." />
       <SignInForm callbackUrl={callbackUrl} initialError={error} />
     </CenteredPage>
   );
