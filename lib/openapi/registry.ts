@@ -9,6 +9,7 @@ import { SETTINGS_ROUTES } from "./settings-routes";
 import { AUDIT_ROUTES } from "./audit-routes";
 import { VAULT_ROUTES } from "./vault-routes";
 import { SSO_ROUTES } from "./sso-routes";
+import { SCIM_ROUTES } from "./scim-routes";
 import { defineRoute, type RouteEntry } from "./route-spec";
 import { openApiDocumentShape } from "./shapes";
 
@@ -36,6 +37,7 @@ export const TAGS = [
   { name: "Provider keys", description: "The org's vaulted provider keys (the org's own or a project's), the master-key status and re-wrap. Sessions only: API keys are refused whatever their scopes; no answer carries a provider key." },
   { name: "Audit log", description: "An org's audit events: read, verify the hash chain, export." },
   { name: "Single sign-on", description: "An org's verified email domains and SSO connections (OIDC, SAML). Sessions only, ADMIN and OWNER; no answer carries a client secret." },
+  { name: "SCIM", description: "The org's SCIM tokens, which identity providers send to /scim/v2 (SCIM 2.0, outside this document). Sessions only, ADMIN and OWNER." },
   { name: "Meta", description: "This document." },
 ] as const;
 
@@ -301,4 +303,5 @@ export const ROUTES: readonly RouteEntry[] = [
   ...VAULT_ROUTES,
   ...AUDIT_ROUTES,
   ...SSO_ROUTES,
+  ...SCIM_ROUTES,
 ];

@@ -119,7 +119,7 @@ export async function providerKeyOf(tenant: Tenant): Promise<string> {
 
 /** Everything a foreign caller must not change or see, to compare before and after. */
 export async function snapshot(tenant: Tenant) {
-  const [org, projects, members, invitations, apiKeys, secrets, settings, projectSettings, providerKeys] = await Promise.all([
+  const [org, projects, members, invitations, apiKeys, secrets, settings, projectSettings, providerKeys, scimTokens, scimGroups] = await Promise.all([
     db.org.findUnique({ where: { id: tenant.org.id }, select: { name: true, deletedAt: true } }),
     db.project.findMany({ where: { orgId: tenant.org.id }, select: { id: true, name: true }, orderBy: { id: "asc" } }),
     db.membership.findMany({ where: { orgId: tenant.org.id }, select: { id: true, role: true, status: true, scimExternalId: true }, orderBy: { id: "asc" } }),
@@ -137,9 +137,15 @@ export async function snapshot(tenant: Tenant) {
       select: { id: true, projectId: true, provider: true, label: true, fingerprint: true, kekId: true, wrappedDek: true, ciphertext: true, setAt: true, revokedAt: true },
       orderBy: { id: "asc" },
     }),
+    db.scimToken.findMany({ where: { orgId: tenant.org.id }, select: { id: true, hash: true, revokedAt: true }, orderBy: { id: "asc" } }),
+    db.scimGroup.findMany({
+      where: { orgId: tenant.org.id },
+      select: { id: true, displayName: true, role: true, members: { select: { membershipId: true }, orderBy: { membershipId: "asc" } } },
+      orderBy: { id: "asc" },
+    }),
   ]);
   const vault = providerKeys.map(({ wrappedDek, ciphertext, ...rest }) => ({ ...rest, wrappedDek: hex(wrappedDek), ciphertext: hex(ciphertext) }));
-  return { org, projects, members, invitations, apiKeys, secrets, settings, projectSettings, vault };
+  return { org, projects, members, invitations, apiKeys, secrets, settings, projectSettings, vault, scimTokens, scimGroups };
 }
 
 const hex = (bytes: Uint8Array | null) => (bytes ? Buffer.from(bytes).toString("hex") : null);

@@ -2,7 +2,9 @@ import { randomUUID } from "node:crypto";
 import type { ApiKeyScope } from "@/lib/api-keys/schemas";
 import type { Permission } from "@/lib/security/permissions";
 import type { Tenant, TestUser } from "../../support/fixtures";
+import { ACTIONS as BASE_ACTIONS } from "./matrix-actions";
 import { fresh, makeInvitationFor, providerKeyOf, providerSecret } from "./matrix-helpers";
+import { SCIM_ACTION_DOORS, SCIM_ROUTE_DOORS } from "./matrix-scim";
 import { freshDomain, localIssuer, makeDomain, makeOidcConnection } from "../../support/sso";
 
 /**
@@ -52,9 +54,6 @@ const orgParams = (s: Scenario) => ({ orgId: s.target.org.id });
 const keyParams = (s: Scenario) => ({ ...orgParams(s), projectId: s.resource.project.id, keyId: s.resource.apiKey.id });
 const providerKeyParams = async (s: Scenario) => ({ ...orgParams(s), providerKeyId: await providerKeyOf(s.resource) });
 const chatBody = { model: "gpt-4o-mini", messages: [{ role: "user", content: "hello" }] };
-/** The resource tenant's extra VIEWER as a SCIM user: its id is the membership id. */
-const scimUserPath = (s: Scenario) => `/scim/v2/Users/${s.resource.extraViewer.membership.id}`;
-const scimPatch = { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "Replace", path: "externalId", value: "matrix" }] };
 
 export const ROUTES: Record<string, Door | { scope: "auth" }> = {
   "GET /api/health": { scope: "public", success: 200 },
@@ -325,20 +324,7 @@ export const ROUTES: Record<string, Door | { scope: "auth" }> = {
   "GET /api/v1/orgs/[orgId]/audit-logs/export": { scope: "org", permission: "audit.export", success: 200, build: (s) => ({ params: orgParams(s) }) },
 };
 
-// SCIM: one catch-all route; the token selects the org, a foreign tenant's user is 404.
-ROUTES["GET /scim/v2/[...path]"] = { scope: "scim", success: 200, hasResource: true, build: (s) => ({ path: scimUserPath(s) }) };
-ROUTES["POST /scim/v2/[...path]"] = {
-  scope: "scim",
-  success: 201,
-  build: () => ({ path: "/scim/v2/Users", body: { userName: `scim-${randomUUID().slice(0, 8)}@example.test`, active: true } }),
-};
-ROUTES["PUT /scim/v2/[...path]"] = {
-  scope: "scim",
-  success: 200,
-  hasResource: true,
-  build: (s) => ({ path: scimUserPath(s), body: { userName: s.resource.extraViewer.user.email, externalId: "matrix", active: true } }),
-};
-ROUTES["PATCH /scim/v2/[...path]"] = { scope: "scim", success: 200, hasResource: true, build: (s) => ({ path: scimUserPath(s), body: scimPatch }) };
-ROUTES["DELETE /scim/v2/[...path]"] = { scope: "scim", success: 204, hasResource: true, build: (s) => ({ path: scimUserPath(s) }) };
+// SCIM: the /scim/v2 catch-all, token management (lib/scim) and its console actions.
+Object.assign(ROUTES, SCIM_ROUTE_DOORS);
 
-export { ACTIONS } from "./matrix-actions";
+export const ACTIONS: Record<string, Door> = { ...BASE_ACTIONS, ...SCIM_ACTION_DOORS };
