@@ -22,13 +22,34 @@ export const removeDomainAction = orgAction(domainRef.extend({ confirm: z.litera
   return null;
 });
 
-/** The console posts JSON-shaped input (certificates as a list), so these take plain objects as well as forms. */
-export const createConnectionAction = orgAction(z.object({ connection: createConnectionInput }), { permission: "sso.manage" }, (ctx, input) =>
-  createConnection(ctx, input.connection),
+/** Form fields of a connection (one certificate per form; the API takes several). */
+const connectionFields = {
+  name: z.string().optional(),
+  issuer: z.string().optional(),
+  clientId: z.string().optional(),
+  clientSecret: z.string().optional(),
+  metadataXml: z.string().optional(),
+  entityId: z.string().optional(),
+  ssoUrl: z.string().optional(),
+  certificate: z.string().optional(),
+};
+
+function connectionShape({ certificate, ...fields }: { certificate?: string } & Record<string, unknown>) {
+  return { ...fields, ...(certificate ? { certificates: [certificate] } : {}) };
+}
+
+export const createConnectionAction = orgAction(
+  z.object({ protocol: z.enum(["OIDC", "SAML"]), ...connectionFields }),
+  { permission: "sso.manage" },
+  (ctx, input) => createConnection(ctx, createConnectionInput.parse(connectionShape(input))),
 );
 
-export const updateConnectionAction = orgAction(connectionRef.extend({ patch: updateConnectionInput }), { permission: "sso.manage" }, (ctx, input) =>
-  updateConnection(ctx, input.connectionId, input.patch),
+/** Fields left empty are kept (a blank client secret keeps the stored one). */
+export const updateConnectionAction = orgAction(
+  connectionRef.extend({ enabled: z.enum(["true", "false"]).optional(), ...connectionFields }),
+  { permission: "sso.manage" },
+  (ctx, { connectionId, enabled, ...fields }) =>
+    updateConnection(ctx, connectionId, updateConnectionInput.parse({ ...connectionShape(fields), ...(enabled ? { enabled: enabled === "true" } : {}) })),
 );
 
 export const refreshDiscoveryAction = orgAction(connectionRef, { permission: "sso.manage" }, (ctx, input) => refreshDiscovery(ctx, input.connectionId));

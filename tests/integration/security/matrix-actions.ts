@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { fresh, makeInvitationFor, providerKeyOf, providerSecret } from "./matrix-helpers";
 import type { Door, Scenario } from "./matrix-spec";
+import { mfaCodeFor, releaseMfaRequirement } from "./matrix-mfa";
 import { freshDomain, localIssuer, makeDomain, makeOidcConnection } from "../../support/sso";
 
 /** Every server action, with the permission it must demand (see matrix-spec.ts for routes). */
@@ -156,14 +157,14 @@ export const ACTIONS: Record<string, Door> = {
     permission: "sso.manage",
     success: 200,
     build: async (s) =>
-      inOrg(s, { connection: { protocol: "OIDC", name: fresh("IdP"), issuer: (await localIssuer()).issuer, clientId: "client", clientSecret: `secret-${randomUUID()}` } }),
+      inOrg(s, { protocol: "OIDC", name: fresh("IdP"), issuer: (await localIssuer()).issuer, clientId: "client", clientSecret: `secret-${randomUUID()}` }),
   },
   "lib/sso/actions.ts#updateConnectionAction": {
     scope: "org",
     permission: "sso.manage",
     success: 200,
     hasResource: true,
-    build: async (s) => inOrg(s, { connectionId: (await makeOidcConnection(s.resource.org.id)).id, patch: { enabled: false } }),
+    build: async (s) => inOrg(s, { connectionId: (await makeOidcConnection(s.resource.org.id)).id, enabled: "false" }),
   },
   "lib/sso/actions.ts#refreshDiscoveryAction": {
     scope: "org",
@@ -178,6 +179,17 @@ export const ACTIONS: Record<string, Door> = {
     success: 200,
     hasResource: true,
     build: async (s) => inOrg(s, { connectionId: (await makeOidcConnection(s.resource.org.id)).id, confirm: "true" }),
+  },
+  "lib/mfa/actions.ts#confirmEnrolmentAction": { scope: "user", success: 200, build: async (s) => ({ body: { code: await mfaCodeFor(s.caller, "pending") } }) },
+  "lib/mfa/actions.ts#verifyMfaAction": { scope: "user", success: 200, build: async (s) => ({ body: { code: await mfaCodeFor(s.caller) } }) },
+  "lib/mfa/actions.ts#regenerateRecoveryCodesAction": { scope: "user", success: 200, build: async (s) => ({ body: { code: await mfaCodeFor(s.caller) } }) },
+  "lib/mfa/actions.ts#disableMfaAction": {
+    scope: "user",
+    success: 200,
+    build: async (s) => {
+      await releaseMfaRequirement(s.caller);
+      return { body: { code: await mfaCodeFor(s.caller) } };
+    },
   },
   "lib/members/actions.ts#acceptInvitationAction": {
     scope: "user",

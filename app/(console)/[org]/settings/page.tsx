@@ -74,6 +74,22 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
           </Card>
         ) : null}
 
+        {ctx.permissions.has("sso.manage") ? (
+          <Card aria-labelledby="sso-link-title">
+            <CardBody className="flex flex-wrap items-center justify-between gap-3">
+              <div className="min-w-0 space-y-0.5">
+                <h2 id="sso-link-title" className="text-[0.9375rem] font-semibold text-zinc-900">
+                  Single sign-on
+                </h2>
+                <p className="text-[0.8125rem] text-zinc-500">Verified email domains and the identity providers (OIDC, SAML) their users sign in with.</p>
+              </div>
+              <Link href={`/${ctx.orgSlug}/settings/sso`} className={buttonClasses("secondary", "sm")}>
+                Manage single sign-on
+              </Link>
+            </CardBody>
+          </Card>
+        ) : null}
+
         <Card aria-labelledby="permissions-title">
           <CardHeader
             titleId="permissions-title"
