@@ -133,6 +133,8 @@ export const apiKeyDto = z.object({
   revokedAt: iso.nullable(),
   lastUsedAt: iso.nullable(),
   rotatedAt: iso.nullable(),
+  /** Set when the key's creator was deprovisioned through SCIM and the org's key policy is FLAG: the key still works, for an admin to review. */
+  flaggedAt: iso.nullable(),
   /** End of the grace window of the secret(s) replaced by the last rotation, while it lasts. */
   previousSecretExpiresAt: iso.nullable(),
   createdAt: iso,

@@ -31,6 +31,7 @@ const keySelect = {
   revokedAt: true,
   lastUsedAt: true,
   rotatedAt: true,
+  flaggedAt: true,
   createdAt: true,
   createdBy: { select: { email: true } },
   secrets: { where: { expiresAt: { not: null } }, select: { expiresAt: true }, orderBy: { expiresAt: "desc" }, take: 1 },
@@ -51,6 +52,7 @@ type KeyRow = {
   revokedAt: Date | null;
   lastUsedAt: Date | null;
   rotatedAt: Date | null;
+  flaggedAt: Date | null;
   createdAt: Date;
   createdBy: { email: string } | null;
   secrets: { expiresAt: Date | null }[];

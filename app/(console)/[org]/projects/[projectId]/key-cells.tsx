@@ -13,6 +13,17 @@ export function KeyStatus({ apiKey }: { apiKey: KeyRow }) {
     );
   }
   if (apiKey.status === "expired") return <Badge>Expired</Badge>;
+  if (apiKey.flaggedAt) {
+    // The org's SCIM key policy is FLAG: the key keeps working until an admin revokes or keeps it.
+    return (
+      <span className="space-y-0.5">
+        <Badge tone="warning">Creator deprovisioned</Badge>
+        <span className="block text-xs text-zinc-500">
+          Since <time dateTime={apiKey.flaggedAt}>{formatDateTime(apiKey.flaggedAt)}</time>; still works
+        </span>
+      </span>
+    );
+  }
   if (apiKey.previousSecretExpiresAt) {
     return (
       <span className="space-y-0.5">
