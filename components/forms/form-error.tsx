@@ -1,8 +1,10 @@
 import Link from "next/link";
 import type { ActionResult } from "@/lib/security/org-action";
 import { Alert } from "@/components/ui/alert";
+import { MfaLink } from "./mfa-link";
 
 const SIGNED_OUT = new Set(["unauthenticated", "session_expired", "account_disabled"]);
+const NEEDS_MFA = new Set(["mfa_required", "mfa_step_up_required"]);
 
 /** The form-level error of the last attempt (role="alert"), or nothing. */
 export function FormError({ failure, className }: { failure: Extract<ActionResult<unknown>, { ok: false }> | null; className?: string }) {
@@ -16,6 +18,12 @@ export function FormError({ failure, className }: { failure: Extract<ActionResul
           <Link href="/sign-in" className="font-medium underline underline-offset-2">
             Sign in again
           </Link>
+        </>
+      ) : null}
+      {NEEDS_MFA.has(failure.code) ? (
+        <>
+          {" "}
+          <MfaLink />
         </>
       ) : null}
     </Alert>

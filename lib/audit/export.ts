@@ -2,6 +2,7 @@ import "server-only";
 import { db, pgPool, Prisma } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import type { OrgContext } from "@/lib/security/context";
+import { requireRecentMfa } from "@/lib/security/step-up";
 import { csvRow } from "./csv";
 import { orderedEventsSql, resolveFilters, type ResolvedFilters } from "./query";
 import { recordAudit } from "./record";
@@ -109,8 +110,9 @@ export interface AuditExport {
   estimate: number | null;
 }
 
-/** Record the export (with its filters), then stream it. */
+/** Record the export (with its filters), then stream it. Needs a recent MFA check (step-up). */
 export async function startAuditExport(ctx: OrgContext, filters: AuditFilters, format: ExportFormat, now = new Date()): Promise<AuditExport> {
+  requireRecentMfa(ctx);
   const resolved = await resolveFilters(ctx.orgId, filters);
   const [last] = await db.$queryRaw<{ through: bigint | null }[]>`SELECT max(seq) AS through FROM audit_logs WHERE chain = ${ctx.orgId}`;
   const through = last?.through ?? null;

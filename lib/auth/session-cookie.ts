@@ -88,3 +88,21 @@ export async function issueSessionCookie(grant: SessionGrant, writer?: CookieWri
   target.set(name, value, options);
   return { name, value, options };
 }
+
+/**
+ * After a successful MFA check: the same session (user, method, SSO org, start
+ * time) re-issued with `mfaAt` = now.
+ */
+export async function markSessionMfaVerified(principal: { userId: string; email: string; name: string | null; session: { issuedAt: number | null; amr: AuthMethod; sso: SsoClaim | null } }): Promise<number> {
+  const mfaAt = nowSeconds();
+  await issueSessionCookie({
+    userId: principal.userId,
+    email: principal.email,
+    name: principal.name,
+    amr: principal.session.amr,
+    ...(principal.session.sso ? { sso: principal.session.sso } : {}),
+    mfaAt,
+    ...(principal.session.issuedAt !== null ? { authAt: principal.session.issuedAt } : {}),
+  });
+  return mfaAt;
+}

@@ -36,11 +36,12 @@ export const AUDIT_ROUTES: readonly RouteEntry[] = [
     operationId: "exportAuditEvents",
     summary: "Export audit events",
     description:
-      "The events matching the filters, oldest first, up to the last one written when the export began, streamed as a download (`Content-Disposition: attachment`). `X-Export-Estimate` gives the approximate number of events when it is cheap to know (no filter but dates). CSV cells that start with `=`, `+`, `-`, `@`, a tab or a carriage return are prefixed with `'`; JSON Lines carries every value unchanged. The export is itself recorded as `audit.exported`, with its filters.",
+      "The events matching the filters, oldest first, up to the last one written when the export began, streamed as a download (`Content-Disposition: attachment`). `X-Export-Estimate` gives the approximate number of events when it is cheap to know (no filter but dates). CSV cells that start with `=`, `+`, `-`, `@`, a tab or a carriage return are prefixed with `'`; JSON Lines carries every value unchanged. The export is itself recorded as `audit.exported`, with its filters. Needs an MFA check within the last 10 minutes in this session (step-up): otherwise `mfa_step_up_required`.",
     tags: ["Audit log"],
     door: "withOrg",
     permission: "audit.export",
     query: auditExportQuery,
+    errors: ["mfa_step_up_required"],
     download: {
       mediaTypes: ["text/csv", "application/x-ndjson"],
       description:

@@ -91,14 +91,16 @@ const DEFAULT_LIMIT: Record<Door, PolicyName | false> = {
 };
 
 const SESSION_ERRORS = ["unauthenticated", "session_expired", "account_disabled"] as const;
+/** An org's session policies (lib/security/authorize.ts): MFA for owners and admins, enforced SSO. */
+const ORG_POLICY_ERRORS = ["mfa_required", "sso_required"] as const;
 const KEY_ERRORS = ["invalid_api_key", "api_key_revoked", "api_key_expired", "api_key_rotated", "ip_not_allowed", "origin_not_allowed", "insufficient_scope"] as const;
 
 function doorErrors(spec: RouteSpec, rateLimit: PolicyName | false): ApiErrorCode[] {
   const writes = spec.method !== "GET";
   const session = [...SESSION_ERRORS, ...(writes ? (["csrf_failed"] as const) : [])];
   const byDoor: Record<Door, readonly ApiErrorCode[]> = {
-    withOrg: [...session, "not_found", "forbidden"],
-    withOrgOrKey: [...session, ...KEY_ERRORS, "not_found", "forbidden"],
+    withOrg: [...session, ...ORG_POLICY_ERRORS, "not_found", "forbidden"],
+    withOrgOrKey: [...session, ...ORG_POLICY_ERRORS, ...KEY_ERRORS, "not_found", "forbidden"],
     withUser: session,
     withPublic: [],
     withApiKey: ["missing_api_key", ...KEY_ERRORS],

@@ -8,7 +8,7 @@ import { AppError } from "@/lib/security/errors";
 import { domainAllowed, emailDomain } from "./email-domains";
 
 /** First path segments the console uses for itself: an org slug may not shadow them. */
-const RESERVED_SLUGS = new Set(["api", "orgs", "invite", "sign-in", "sign-up", "sign-out", "sso", "settings", "admin", "_next", "static", "public", "favicon.ico", "robots.txt", "icon.svg", "health"]);
+const RESERVED_SLUGS = new Set(["api", "orgs", "invite", "sign-in", "sign-up", "sign-out", "sso", "settings", "admin", "_next", "static", "public", "favicon.ico", "robots.txt", "icon.svg", "health", "mfa", "account", "sso-required"]);
 
 function slugify(name: string): string {
   const base = name.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);

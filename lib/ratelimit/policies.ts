@@ -94,6 +94,14 @@ export const POLICIES = {
     keyPrefix: "key-creation",
     failMode: "closed",
   },
+  mfa: {
+    description: "MFA code attempts per user (verify, enrol, regenerate, disable): slows guessing a 6-digit code.",
+    algorithm: "slidingWindow",
+    limit: 10,
+    windowMs: 15 * MINUTE,
+    keyPrefix: "mfa",
+    failMode: "closed",
+  },
 } as const satisfies Record<string, RateLimitPolicy>;
 
 export type PolicyName = keyof typeof POLICIES;

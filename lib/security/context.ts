@@ -1,16 +1,29 @@
 import type { Actor } from "@/lib/audit/actions";
 import type { Permission, Role } from "./permissions";
 import type { RequestMeta } from "./request-meta";
+import type { AuthMethod, SsoClaim } from "./session";
 
 declare const orgIdBrand: unique symbol;
 /** An org id that the pipeline has authorised for the current principal. */
 export type OrgId = string & { readonly [orgIdBrand]: true };
+
+/** What the pipeline trusts of the session the request came with (lib/security/session.ts). */
+export interface SessionState {
+  /** Epoch seconds the session began. */
+  issuedAt: number | null;
+  amr: AuthMethod;
+  /** The org and connection of an SSO session; null for a password session. */
+  sso: SsoClaim | null;
+  /** Epoch seconds of this session's last MFA check; null when none, or when the user has no MFA enabled (any more). */
+  mfaAt: number | null;
+}
 
 export interface UserPrincipal {
   kind: "user";
   userId: string;
   email: string;
   name: string | null;
+  session: SessionState;
 }
 
 /** An API key calling the management API: it acts on its own project only. */

@@ -15,7 +15,9 @@ import { requestMeta } from "./request-meta";
  * The door for server-rendered console pages: the same authenticate and
  * authorise steps as handlers and actions. Not signed in → sign-in page;
  * not a member (or no such org) → 404; missing permission → 404 as well,
- * since a page has nothing partial to show.
+ * since a page has nothing partial to show. An owner or admin without the MFA
+ * check the org requires → /mfa (and back); a session the org's enforced SSO
+ * does not admit → /sso-required, which links to the org's SSO sign-in.
  */
 export async function pageUser(callbackUrl = "/"): Promise<UserContext> {
   const [headerStore, cookieStore] = await Promise.all([headers(), cookies()]);
@@ -50,6 +52,9 @@ export const orgPage = cache(async (orgSlug: string, permission: Permission = "o
   try {
     return await authorizeOrg(user, org.id, permission);
   } catch (error) {
+    // The org's session policies: verify (or enrol) MFA and come back; SSO only → a page with the way in.
+    if (error instanceof AppError && error.code === "mfa_required") redirect(`/mfa?next=${encodeURIComponent(`/${orgSlug}`)}`);
+    if (error instanceof AppError && error.code === "sso_required") redirect(`/sso-required?org=${encodeURIComponent(orgSlug)}`);
     if (error instanceof AppError && (error.status === 404 || error.status === 403)) notFound();
     throw error;
   }

@@ -6,6 +6,7 @@ import { db, type Tx } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import type { OrgContext } from "@/lib/security/context";
 import { AppError } from "@/lib/security/errors";
+import { requireRecentMfa } from "@/lib/security/step-up";
 import { fingerprintOf, last4Of, seal, type Binding } from "./envelope";
 import { verifiedRing } from "./ring";
 import { lockActiveKek, pendingRewrap, rewrapVault } from "./rewrap";
@@ -17,7 +18,9 @@ import { evictVaultedKeys } from "./vaulted-keys";
  * goes in once, is sealed at once (lib/vault/envelope.ts) and never comes
  * back out through this module: views carry the fingerprint and last four.
  * Every change is audited in its own transaction with fingerprints, never the
- * key, and clears this instance's cache of opened keys for the org.
+ * key, and clears this instance's cache of opened keys for the org. Adding,
+ * replacing and revoking a key and re-wrapping need a recent MFA check
+ * (step-up, lib/security/step-up.ts).
  */
 const select = {
   id: true,
@@ -120,6 +123,7 @@ function sealFor(ring: Awaited<ReturnType<typeof verifiedRing>>, binding: Omit<B
 }
 
 export async function createProviderKey(ctx: OrgContext, input: CreateProviderKeyInput): Promise<ProviderKeyView> {
+  requireRecentMfa(ctx);
   if (input.projectId) await requireProject(ctx, input.projectId);
   const ring = await verifiedRing();
   const id = randomUUID();
@@ -175,6 +179,7 @@ async function lockLive(tx: Tx, ctx: OrgContext, id: string): Promise<Row> {
 
 /** A new secret under a new data key; the record, its id and its scope stay. */
 export async function replaceProviderKey(ctx: OrgContext, id: string, input: ReplaceProviderKeyInput): Promise<ProviderKeyView> {
+  requireRecentMfa(ctx);
   const ring = await verifiedRing();
   try {
     const row = await db.$transaction(async (tx) => {
@@ -224,6 +229,7 @@ export async function updateProviderKey(ctx: OrgContext, id: string, input: Upda
 
 /** Erase the ciphertext and its wrapped data key; keep the record. Revoking twice changes nothing. */
 export async function revokeProviderKey(ctx: OrgContext, id: string): Promise<ProviderKeyView> {
+  requireRecentMfa(ctx);
   try {
     const row = await db.$transaction(async (tx) => {
       const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM provider_credentials WHERE id = ${id}::uuid AND org_id = ${ctx.orgId}::uuid FOR UPDATE`;
@@ -260,6 +266,7 @@ export async function vaultStatus(ctx: OrgContext): Promise<VaultStatus> {
 
 /** The console's master-key rotation: this org's data keys re-wrapped under the active KEK. */
 export async function rewrapOrgVault(ctx: OrgContext): Promise<RewrapResult> {
+  requireRecentMfa(ctx);
   const ring = await verifiedRing();
   const result = await rewrapVault({ ring, orgId: ctx.orgId, actor: ctx.actor, request: ctx.request });
   evictVaultedKeys(ctx.orgId);

@@ -5,6 +5,8 @@
  */
 export const scope = {
   cookie: "" as string,
+  /** Cookies the code under test set (name → value), e.g. a re-issued session; also applied to `cookie`, as a browser would. */
+  set: {} as Record<string, string>,
   headers: { host: "localhost:3000", "user-agent": "vitest", "x-forwarded-for": "203.0.113.9" } as Record<string, string>,
 };
 
@@ -22,7 +24,21 @@ function parseCookies(header: string) {
 export const nextHeadersMock = {
   cookies: async () => {
     const all = parseCookies(scope.cookie);
-    return { get: (name: string) => all.find((c) => c.name === name), getAll: () => all, has: (name: string) => all.some((c) => c.name === name) };
+    const write = (name: string, value: string | null) => {
+      const rest = parseCookies(scope.cookie).filter((c) => c.name !== name);
+      if (value !== null) {
+        rest.push({ name, value });
+        scope.set[name] = value;
+      } else delete scope.set[name];
+      scope.cookie = rest.map((c) => `${c.name}=${c.value}`).join("; ");
+    };
+    return {
+      get: (name: string) => all.find((c) => c.name === name),
+      getAll: () => all,
+      has: (name: string) => all.some((c) => c.name === name),
+      set: (name: string, value: string) => write(name, value),
+      delete: (name: string) => write(name, null),
+    };
   },
   headers: async () => new Headers({ ...scope.headers, ...(scope.cookie ? { cookie: scope.cookie } : {}) }),
 };

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { ReactNode } from "react";
 import { listOrgsForUser } from "@/lib/orgs/service";
 import { orgPage } from "@/lib/security/page";
@@ -29,9 +30,9 @@ export default async function ConsoleLayout({ children, params }: { children: Re
           <OrgSwitcher orgs={orgs.map((org) => ({ slug: org.slug, name: org.name }))} current={ctx.orgSlug} />
           <div className="ml-auto flex min-w-0 items-center gap-3">
             <div className="flex min-w-0 items-center gap-2 [&>:last-child]:shrink-0">
-              <span className="hidden truncate text-[0.8125rem] text-zinc-600 sm:inline" title={ctx.principal.email}>
+              <Link href="/account/security" className="hidden truncate text-[0.8125rem] text-zinc-600 hover:text-zinc-900 hover:underline sm:inline" title={`${ctx.principal.email}: account security`}>
                 {ctx.principal.email}
-              </span>
+              </Link>
               <RoleBadge role={ctx.role} />
             </div>
             <span aria-hidden="true" className="hidden h-5 w-px bg-zinc-200 sm:block" />

@@ -3,7 +3,7 @@ import { DELETE as deleteOrg, GET as getOrg } from "@/app/api/v1/orgs/[orgId]/ro
 import { GET as listOrgs, POST as createOrg } from "@/app/api/v1/orgs/route";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { db } from "@/lib/db/client";
-import { makeUser, sessionCookie } from "../../support/fixtures";
+import { enrolMfa, makeUser, sessionCookie } from "../../support/fixtures";
 import { callRoute } from "../../support/http";
 
 // The operator's sign-up domain policy, read when configuration is first loaded.
@@ -25,10 +25,10 @@ describe("organisations", () => {
 
   it("never gives an org a slug that shadows a console route", async () => {
     const cookie = await sessionCookie((await makeUser("slugger")).id);
-    for (const name of ["Invite", "API", "Sign In", "orgs"]) {
+    for (const name of ["Invite", "API", "Sign In", "orgs", "MFA", "Account", "SSO required"]) {
       const res = await callRoute(createOrg, "POST", "/api/v1/orgs", { cookie, body: { name } });
       expect(res.status).toBe(201);
-      expect(["invite", "api", "sign-in", "orgs"]).not.toContain((res.json as { slug: string }).slug);
+      expect(["invite", "api", "sign-in", "orgs", "mfa", "account", "sso-required"]).not.toContain((res.json as { slug: string }).slug);
     }
   });
 
@@ -53,6 +53,8 @@ describe("organisations", () => {
 
   it("deletes an org for everyone at once, keeping its audit chain", async () => {
     const user = await makeUser("deleter");
+    // The org will require MFA of its owner (the default): this owner has it, and the session passed it.
+    await enrolMfa(user.id);
     const cookie = await sessionCookie(user.id);
     const org = (await callRoute(createOrg, "POST", "/api/v1/orgs", { cookie, body: { name: "Short Lived" } })).json as { id: string };
     expect((await callRoute(deleteOrg, "DELETE", "/x", { cookie, params: { orgId: org.id } })).status).toBe(204);

@@ -6,7 +6,7 @@ import { stripUpstashFlags, ScriptRegistry, sha1 } from "@/lib/ratelimit/lua-scr
 describe("POLICIES", () => {
   it("fail closed exactly where an attacker gains from an outage", () => {
     const closed = Object.entries(POLICIES).filter(([, p]) => p.failMode === "closed").map(([name]) => name);
-    expect(closed.sort()).toEqual(["keyCreation", "signInEmail", "signInIp", "signUpIp"]);
+    expect(closed.sort()).toEqual(["keyCreation", "mfa", "signInEmail", "signInIp", "signUpIp"]);
   });
 
   it("are well-formed, with distinct key prefixes", () => {
@@ -28,6 +28,7 @@ describe("POLICIES", () => {
     expect(POLICIES.org).toMatchObject({ limit: 6000, windowMs: 60_000 });
     expect(POLICIES.management).toMatchObject({ limit: 120, windowMs: 60_000 });
     expect(POLICIES.proxySignInIp).toMatchObject({ store: "local", failMode: "open" });
+    expect(POLICIES.mfa).toMatchObject({ limit: 10, windowMs: 15 * 60_000, failMode: "closed" });
   });
 });
 

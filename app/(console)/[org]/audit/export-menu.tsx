@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { MfaLink } from "@/components/forms/mfa-link";
 import { formatBytes } from "./format";
 import { rowCounter } from "./row-counter";
 
@@ -16,7 +17,7 @@ type State =
   | { kind: "idle" }
   | { kind: "running"; format: Format; rows: number; bytes: number; estimate: number | null }
   | { kind: "done"; rows: number; bytes: number; filename: string }
-  | { kind: "failed"; message: string };
+  | { kind: "failed"; message: string; needsMfa?: boolean };
 
 const integer = new Intl.NumberFormat("en");
 
@@ -46,7 +47,11 @@ export function ExportMenu({ orgId, query }: { orgId: string; query: string }) {
       params.set("format", format);
       const res = await fetch(`/api/v1/orgs/${orgId}/audit-logs/export?${params}`, { signal: controller.signal });
       if (!res.ok || !res.body) {
-        const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+        const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+        if (body?.error?.code === "mfa_step_up_required") {
+          setState({ kind: "failed", message: body.error.message ?? "A recent two-factor check is needed.", needsMfa: true });
+          return;
+        }
         throw new Error(body?.error?.message ?? `The export failed (HTTP ${res.status}).`);
       }
       const estimateHeader = res.headers.get("x-export-estimate");
@@ -112,6 +117,12 @@ export function ExportMenu({ orgId, query }: { orgId: string; query: string }) {
         ) : state.kind === "failed" ? (
           <Alert tone="error" className="shadow-lg">
             {state.message}
+            {state.needsMfa ? (
+              <>
+                {" "}
+                <MfaLink />
+              </>
+            ) : null}
           </Alert>
         ) : null}
       </div>
