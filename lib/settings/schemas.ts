@@ -53,6 +53,7 @@ export const orgSettingsPatch = z
     storeInternalDebug: toggle,
     allowSemanticCache: toggle,
     enforceSso: toggle,
+    requireMfaForAdmins: toggle,
     allowedEmailDomains,
     providerKeyMode,
   })
@@ -88,6 +89,7 @@ export const orgSettingsDto = z.object({
   storeInternalDebug: z.boolean(),
   allowSemanticCache: z.boolean(),
   enforceSso: z.boolean(),
+  requireMfaForAdmins: z.boolean(),
   allowedEmailDomains: z.array(z.string()),
   providerKeyMode,
   updatedAt: iso,

@@ -4,6 +4,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { db, type Tx } from "@/lib/db/client";
 import type { OrgContext, OrgId } from "@/lib/security/context";
 import { AppError } from "@/lib/security/errors";
+import { requireRecentMfa } from "@/lib/security/step-up";
 import {
   ORG_SETTINGS_FIELDS,
   PROJECT_SETTINGS_FIELDS,
@@ -99,6 +100,8 @@ export async function updateOrgSettings(ctx: OrgContext, patch: OrgSettingsPatch
     const before = await tx.orgSettings.findUniqueOrThrow({ where: { orgId: ctx.orgId } });
     const changed = changedFields(ORG_SETTINGS_FIELDS, before, patch);
     if (changed.length === 0) return { settings: before, changed };
+    // Lowering the bar (MFA for admins off, SSO no longer enforced) needs a recent MFA check.
+    if ((changed.includes("requireMfaForAdmins") && !patch.requireMfaForAdmins) || (changed.includes("enforceSso") && !patch.enforceSso)) requireRecentMfa(ctx);
     const after = await tx.orgSettings.update({ where: { orgId: ctx.orgId }, data: pick(patch, changed) });
     await recordAudit(tx, {
       action: "settings.updated",

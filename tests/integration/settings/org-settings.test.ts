@@ -26,6 +26,7 @@ const DEFAULTS = {
   storeInternalDebug: false,
   allowSemanticCache: false,
   enforceSso: false,
+  requireMfaForAdmins: true,
   allowedEmailDomains: [],
   providerKeyMode: "EITHER",
 };
@@ -51,6 +52,7 @@ describe("org settings", () => {
       storeInternalDebug: true,
       allowSemanticCache: true,
       enforceSso: true,
+      requireMfaForAdmins: false,
       allowedEmailDomains: [" Example.COM ", "bücher.de", "example.com", "ＡＣＭＥ。org"],
       providerKeyMode: "VAULT_ONLY",
     });
@@ -63,6 +65,7 @@ describe("org settings", () => {
       storeInternalDebug: true,
       allowSemanticCache: true,
       enforceSso: true,
+      requireMfaForAdmins: false,
       allowedEmailDomains: ["acme.org", "example.com", "xn--bcher-kva.de"],
       providerKeyMode: "VAULT_ONLY",
     };

@@ -75,6 +75,7 @@ describe("the console's settings draft", () => {
     storeInternalDebug: false,
     allowSemanticCache: false,
     enforceSso: false,
+    requireMfaForAdmins: true,
     allowedEmailDomains: ["example.com"],
     providerKeyMode: "EITHER",
     updatedAt: "2025-01-01T00:00:00.000Z",

@@ -141,7 +141,16 @@ export function SecuritySettingsForm({ orgId, settings, canManage, providerKeysH
             checked={draft.enforceSso}
             onChange={(on) => set("enforceSso", on)}
           />
-          {errors.allowSemanticCache ?? errors.enforceSso ? <p className="text-xs font-medium text-red-700">{errors.allowSemanticCache ?? errors.enforceSso}</p> : null}
+          <SwitchField
+            id="settings-requireMfaForAdmins"
+            label="Require MFA for owners and admins"
+            description="Owners and admins must pass two-factor authentication in each session before they act in this organisation; whoever has not set it up is asked to. Turning it off needs a recent two-factor check."
+            checked={draft.requireMfaForAdmins}
+            onChange={(on) => set("requireMfaForAdmins", on)}
+          />
+          {errors.allowSemanticCache ?? errors.enforceSso ?? errors.requireMfaForAdmins ? (
+            <p className="text-xs font-medium text-red-700">{errors.allowSemanticCache ?? errors.enforceSso ?? errors.requireMfaForAdmins}</p>
+          ) : null}
           <DomainListField
             id="settings-allowed-email-domains"
             value={draft.domains}

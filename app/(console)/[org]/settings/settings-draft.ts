@@ -14,7 +14,7 @@ import {
 /** The org's settings as the console receives them (dates as ISO strings). */
 export type OrgSettings = z.output<typeof orgSettingsDto>;
 
-export const TOGGLES = ["storePrompts", "storeResponses", "storeInternalDebug", "allowSemanticCache", "enforceSso"] as const;
+export const TOGGLES = ["storePrompts", "storeResponses", "storeInternalDebug", "allowSemanticCache", "enforceSso", "requireMfaForAdmins"] as const;
 export type Toggle = (typeof TOGGLES)[number];
 
 /** What the form holds while the user types: numbers and the domain list as text. */
@@ -34,6 +34,7 @@ export function draftFrom(settings: OrgSettings): SettingsDraft {
     storeInternalDebug: settings.storeInternalDebug,
     allowSemanticCache: settings.allowSemanticCache,
     enforceSso: settings.enforceSso,
+    requireMfaForAdmins: settings.requireMfaForAdmins,
     domains: settings.allowedEmailDomains.join("\n"),
     providerKeyMode: settings.providerKeyMode,
   };
@@ -71,6 +72,7 @@ export function readDraft(draft: SettingsDraft): { values: Required<OrgSettingsP
       storeInternalDebug: draft.storeInternalDebug,
       allowSemanticCache: draft.allowSemanticCache,
       enforceSso: draft.enforceSso,
+      requireMfaForAdmins: draft.requireMfaForAdmins,
       allowedEmailDomains: domains,
       providerKeyMode: draft.providerKeyMode,
     },
