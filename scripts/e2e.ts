@@ -83,6 +83,8 @@ async function main() {
       OPENAI_BASE_URL: upstream.openaiBaseUrl,
       ANTHROPIC_BASE_URL: upstream.anthropicBaseUrl,
       GATEWAY_ALLOW_PRIVATE_UPSTREAMS: "true",
+      // The SSO tests' identity providers run on loopback (tests/support/oidc-idp.ts).
+      SSO_ALLOW_PRIVATE_ISSUERS: "true",
     };
     mkdirSync("test-results", { recursive: true });
     // Response bodies the specs record, for the plaintext scan below.

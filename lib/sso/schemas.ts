@@ -46,8 +46,8 @@ const httpUrl = z
   .pipe(z.url({ protocol: /^https?$/, message: "Enter an https:// URL" }));
 
 export const oidcIssuer = httpUrl.refine((value) => {
-  const url = new URL(value);
-  return !url.search && !url.hash && !url.username && !url.password;
+  const url = URL.parse(value);
+  return url === null || (!url.search && !url.hash && !url.username && !url.password);
 }, "An issuer URL has no query, fragment or credentials");
 
 export const oidcClientId = z.string("The client id").trim().min(1, "Required").max(255, "At most 255 characters").regex(/^[\x21-\x7e]+$/, "Printable characters only, without spaces");

@@ -4,6 +4,10 @@ import { db } from "@/lib/db/client";
 import { last4Of, seal } from "@/lib/vault/envelope";
 import { keyRing } from "@/lib/vault/ring";
 import { secretBinding } from "@/lib/sso/connections";
+import { authenticateUser } from "@/lib/security/authenticate";
+import { authorizeOrg } from "@/lib/security/authorize";
+import { userActor, type OrgContext } from "@/lib/security/context";
+import { sessionCookie } from "./fixtures";
 
 /**
  * SSO fixtures for integration tests: domains and connections straight in the
@@ -96,4 +100,19 @@ export async function makeOidcConnection(orgId: string, options: { issuer?: stri
       oidcDiscoveredAt: new Date(),
     },
   });
+}
+
+/**
+ * An OrgContext for calling SSO services directly, through the real pipeline
+ * (session cookie → authenticateUser → authorizeOrg). The org's MFA
+ * requirement for admins is turned off: these tests are about SSO.
+ */
+export async function ssoContext(orgId: string, user: { id: string }): Promise<OrgContext> {
+  await db.orgSettings.update({ where: { orgId }, data: { requireMfaForAdmins: false } });
+  const cookie = await sessionCookie(user.id);
+  const at = cookie.indexOf("=");
+  const entry = { name: cookie.slice(0, at), value: cookie.slice(at + 1) };
+  const reader = { get: (name: string) => (name === entry.name ? { value: entry.value } : undefined), getAll: () => [entry] };
+  const principal = await authenticateUser(reader);
+  return authorizeOrg({ principal, actor: userActor(principal), request: { requestId: "sso-test", ip: "203.0.113.5", userAgent: "vitest" } }, orgId, "sso.manage");
 }

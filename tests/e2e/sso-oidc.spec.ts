@@ -1,0 +1,176 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { expect, test, type Browser, type BrowserContext } from "@playwright/test";
+import { decode } from "next-auth/jwt";
+import { seal } from "../../lib/vault/envelope";
+import { startOidcIdp, type IdpUser, type OidcIdp } from "../support/oidc-idp";
+import { verifyChain, withDb } from "./support";
+
+/**
+ * OIDC single sign-on in Chromium against two real identity providers
+ * (`oidc-provider` on loopback), one per org: each org's user signs in
+ * through the email-first page; a response meant for one org's connection is
+ * refused at the other's callback; an email outside the org's verified domain
+ * is refused. The orgs, their verified domains and their connections are set
+ * up in the database (the console and DNS verification are covered by the
+ * integration tests), the client secret sealed under the server's master key
+ * exactly as the app seals it.
+ */
+const BASE = process.env.E2E_BASE_URL ?? "http://127.0.0.1:3000";
+const suffix = () => randomBytes(4).toString("hex");
+
+interface SsoOrg {
+  id: string;
+  slug: string;
+  domain: string;
+  connectionId: string;
+  idp: OidcIdp;
+  user: IdpUser;
+}
+
+/** The server's master key ring, as scripts/e2e.ts configures it (MASTER_KEY, id v1). */
+function serverRing() {
+  const id = process.env.MASTER_KEY_ID ?? "v1";
+  return { activeId: id, keys: new Map([[id, Buffer.from(process.env.MASTER_KEY!, "base64")]]) };
+}
+
+async function setUpOrg(label: string): Promise<SsoOrg> {
+  const tag = suffix();
+  const domain = `${label}-${tag}.example`;
+  const user: IdpUser = { sub: `${label}-user-${tag}`, email: `${label}.user@${domain}`, name: `${label} user` };
+  const idp = await startOidcIdp({ user });
+  const discovery = await (await fetch(`${idp.issuer}/.well-known/openid-configuration`)).json();
+  const org = { id: randomUUID(), slug: `sso-${label}-${tag}`, connectionId: randomUUID() };
+  const last4 = idp.clientSecret.slice(-4);
+  const sealed = seal(serverRing(), { orgId: org.id, credentialId: org.connectionId, projectId: null, provider: "oidc-client-secret", fingerprint: "", last4 }, idp.clientSecret);
+  await withDb(async (db) => {
+    await db.query(`INSERT INTO orgs (id, slug, name) VALUES ($1, $2, $3)`, [org.id, org.slug, `SSO ${label} ${tag}`]);
+    await db.query(`INSERT INTO org_settings (org_id, updated_at) VALUES ($1, now())`, [org.id]);
+    await db.query(`INSERT INTO org_domains (id, org_id, domain, token, verified_at, verified_domain) VALUES ($1, $2, $3, $4, now(), $3)`, [randomUUID(), org.id, domain, suffix()]);
+    await db.query(
+      `INSERT INTO sso_connections (id, org_id, protocol, name, enabled, oidc_issuer, oidc_client_id, secret_format_version, secret_kek_id,
+         secret_wrapped_dek, secret_ciphertext, secret_last4, oidc_discovery, oidc_discovered_at, updated_at)
+       VALUES ($1, $2, 'OIDC', $3, true, $4, $5, $6, $7, $8, $9, $10, $11, now(), now())`,
+      [org.connectionId, org.id, `IdP ${label}`, discovery.issuer, idp.clientId, sealed.formatVersion, sealed.kekId, sealed.wrappedDek, sealed.ciphertext, last4, discovery],
+    );
+  });
+  idp.allowRedirect(`${BASE}/api/auth/callback/oidc-${org.connectionId}`);
+  return { ...org, domain, idp, user };
+}
+
+async function sessionClaims(context: BrowserContext) {
+  const cookie = (await context.cookies()).find((c) => c.name === "next-auth.session-token" || c.name === "__Secure-next-auth.session-token");
+  if (!cookie) return null;
+  return decode({ token: cookie.value, secret: process.env.NEXTAUTH_SECRET! });
+}
+
+async function ssoEvents(orgId: string, action: string) {
+  return withDb(async (db) => (await db.query(`SELECT metadata, actor_label FROM audit_logs WHERE org_id = $1 AND action = $2 ORDER BY seq`, [orgId, action])).rows);
+}
+
+let a: SsoOrg;
+let b: SsoOrg;
+
+test.beforeAll(async () => {
+  a = await setUpOrg("alpha");
+  b = await setUpOrg("beta");
+});
+
+test.afterAll(async () => {
+  await a?.idp.close();
+  await b?.idp.close();
+});
+
+async function signInThroughEmailFirst(browser: Browser, org: SsoOrg) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(org.user.email.toUpperCase());
+  await page.getByRole("button", { name: "Continue" }).click();
+  // Off to the org's IdP (which signs its user in without a form) and back, signed in.
+  await page.waitForURL((url) => url.origin === BASE && url.pathname.startsWith(`/${org.slug}`), { timeout: 30_000 });
+  return { context, page };
+}
+
+test("each org's users sign in through their own IdP from the email-first page", async ({ browser }) => {
+  for (const org of [a, b]) {
+    const { context } = await signInThroughEmailFirst(browser, org);
+    const claims = await sessionClaims(context);
+    expect(claims).toMatchObject({ amr: "sso", sso: { orgId: org.id, connectionId: org.connectionId }, email: org.user.email });
+    expect(claims).not.toHaveProperty("mfaAt");
+
+    await withDb(async (db) => {
+      const identity = (await db.query(`SELECT issuer, subject, email, user_id FROM sso_identities WHERE org_id = $1`, [org.id])).rows;
+      expect(identity).toEqual([{ issuer: org.idp.issuer, subject: org.user.sub, email: org.user.email, user_id: claims!.sub }]);
+      const user = (await db.query(`SELECT email, password_hash FROM users WHERE id = $1`, [claims!.sub])).rows[0];
+      expect(user).toEqual({ email: org.user.email, password_hash: null });
+      const member = (await db.query(`SELECT role, status FROM memberships WHERE org_id = $1 AND user_id = $2`, [org.id, claims!.sub])).rows[0];
+      expect(member).toEqual({ role: "VIEWER", status: "ACTIVE" });
+      const events = await verifyChain(db, org.id);
+      expect(events.map((e) => e.action)).toEqual(["member.joined", "auth.sso.succeeded"]);
+      expect(events[1]!.metadata).toMatchObject({ protocol: "OIDC", connectionId: org.connectionId, subject: org.user.sub, linked: "new_user" });
+    });
+    await context.close();
+  }
+
+  // A second sign-in follows the link by (org, issuer, subject): same user, no second membership.
+  const again = await signInThroughEmailFirst(browser, a);
+  const claims = await sessionClaims(again.context);
+  const succeeded = await ssoEvents(a.id, "auth.sso.succeeded");
+  expect(succeeded).toHaveLength(2);
+  expect(succeeded[1].metadata).toMatchObject({ linked: "existing" });
+  expect(claims).toMatchObject({ amr: "sso", sso: { orgId: a.id } });
+  await again.context.close();
+});
+
+test("a response meant for one org's connection is refused at the other's callback, and audited", async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  let captured: string | null = null;
+  // Let the IdP answer org A's sign-in, but keep its response from reaching A's callback.
+  await page.route(`**/api/auth/callback/oidc-${a.connectionId}**`, async (route) => {
+    captured = route.request().url();
+    await route.fulfill({ status: 200, contentType: "text/plain", body: "held" });
+  });
+  await page.goto(`/sso/${a.slug}`);
+  await expect.poll(() => captured, { timeout: 30_000 }).not.toBeNull();
+  const response = new URL(captured!);
+  expect(response.searchParams.get("code")).toBeTruthy();
+
+  // The same code and state, delivered to org B's connection.
+  const replay = new URL(`/api/auth/callback/oidc-${b.connectionId}${response.search}`, BASE);
+  await page.goto(replay.toString());
+  await expect(page).toHaveURL(new RegExp(`/sso/${b.slug}\\?error=response_for_another_connection`));
+  await expect(page.getByRole("alert")).toContainText("meant for another identity provider connection");
+  expect(await sessionClaims(context)).toBeNull();
+
+  const failures = await ssoEvents(b.id, "auth.sso.failed");
+  expect(failures.map((f) => f.metadata.reason)).toContain("response_for_another_connection");
+  expect(failures.at(-1).metadata).toMatchObject({ protocol: "OIDC", connectionId: b.connectionId });
+  await withDb(async (db) => {
+    await verifyChain(db, b.id);
+  });
+  await context.close();
+});
+
+test("an email outside the org's verified domains is refused, and audited", async ({ browser }) => {
+  const tag = suffix();
+  const outsider: IdpUser = { sub: `outsider-${tag}`, email: `outsider@elsewhere-${tag}.example` };
+  a.idp.setUser(outsider);
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`/sso/${a.slug}`);
+    await page.waitForURL(new RegExp(`/sso/${a.slug}\\?error=email_domain_not_verified`), { timeout: 30_000 });
+    await expect(page.getByRole("alert")).toContainText("has not verified");
+    expect(await sessionClaims(context)).toBeNull();
+    await context.close();
+  } finally {
+    a.idp.setUser(a.user);
+  }
+  const failures = await ssoEvents(a.id, "auth.sso.failed");
+  expect(failures.at(-1)).toMatchObject({ actor_label: outsider.email, metadata: { reason: "email_domain_not_verified", subject: outsider.sub } });
+  await withDb(async (db) => {
+    expect((await db.query(`SELECT count(*)::int AS n FROM users WHERE email = $1`, [outsider.email])).rows[0].n).toBe(0);
+    expect((await db.query(`SELECT count(*)::int AS n FROM sso_identities WHERE subject = $1`, [outsider.sub])).rows[0].n).toBe(0);
+  });
+});
