@@ -86,6 +86,14 @@ export const POLICIES = {
     keyPrefix: "sso-lookup-ip",
     failMode: "open",
   },
+  samlIp: {
+    description: "SAML sign-in starts and ACS posts per client IP: a brake on floods (a start writes a row, a response costs a signature check) loose enough for a company behind one NAT address; open, so a limiter outage never locks a company out of SSO.",
+    algorithm: "slidingWindow",
+    limit: 300,
+    windowMs: MINUTE,
+    keyPrefix: "saml-ip",
+    failMode: "open",
+  },
   keyCreation: {
     description: "API-key and provider-key creation per user: a leaked session must not mint keys in bulk.",
     algorithm: "slidingWindow",
