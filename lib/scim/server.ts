@@ -76,7 +76,6 @@ function setUp(): void {
           type: "oauthbearertoken",
           name: "Bearer token",
           description: "The org's SCIM token (ghscim_…), created in the console under Settings → SCIM, sent as Authorization: Bearer.",
-          primary: true,
         },
       ],
     });

@@ -106,10 +106,18 @@ function emailOf(userName: unknown): string {
 
 const domainOf = (address: string) => address.slice(address.lastIndexOf("@") + 1);
 
-function displayNameOf(input: ScimUserInput): string | null {
-  const formatted = input.name?.formatted?.trim();
-  const joined = [input.name?.givenName, input.name?.familyName].map((part) => part?.trim()).filter(Boolean).join(" ");
-  const name = formatted || joined || input.displayName?.trim() || null;
+/**
+ * The one name column from what the IdP sent: `name.formatted`, given +
+ * family, or `displayName`. On an update, whichever of them differs from the
+ * stored name wins, since a PATCH of one of them comes back with the others
+ * as we last answered them.
+ */
+function displayNameOf(input: ScimUserInput, before: string | null = null): string | null {
+  const formatted = input.name?.formatted?.trim() || null;
+  const joined = [input.name?.givenName, input.name?.familyName].map((part) => part?.trim()).filter(Boolean).join(" ") || null;
+  const display = input.displayName?.trim() || null;
+  const candidates = [formatted, joined, display].filter((name): name is string => name !== null);
+  const name = before === null ? candidates[0] : candidates.find((candidate) => candidate !== before);
   return name ? name.slice(0, 200) : null;
 }
 
@@ -264,7 +272,7 @@ export async function replaceScimUser(ctx: ScimContext, id: string, input: ScimU
         await tx.user.update({ where: { id: before.userId }, data: { email: address } });
         changed.push("userName");
       }
-      const name = displayNameOf(input);
+      const name = displayNameOf(input, before.user.name);
       if (name !== null && name !== before.user.name && owns) {
         await tx.user.update({ where: { id: before.userId }, data: { name } });
         changed.push("name");
