@@ -6,6 +6,8 @@ export const ORIGIN = "http://localhost:3000";
 export interface CallOptions {
   cookie?: string | null;
   body?: unknown;
+  /** Sent as application/x-www-form-urlencoded instead of a JSON body (an HTML form post, such as a SAML response). */
+  form?: Record<string, string>;
   params?: Record<string, string>;
   headers?: Record<string, string>;
   /** The Origin header of a write; null sends none (a server-side API caller). */
@@ -22,6 +24,10 @@ export async function callRoute(handler: RouteHandler, method: string, path: str
   if (options.body !== undefined) {
     body = JSON.stringify(options.body);
     headers.set("content-type", "application/json");
+  }
+  if (options.form !== undefined) {
+    body = new URLSearchParams(options.form).toString();
+    headers.set("content-type", "application/x-www-form-urlencoded");
   }
   const req = new NextRequest(new URL(path, ORIGIN), { method, headers, body });
   const response = await handler(req, { params: Promise.resolve(options.params ?? {}) });

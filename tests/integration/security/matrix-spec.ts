@@ -6,6 +6,7 @@ import { ACTIONS as BASE_ACTIONS } from "./matrix-actions";
 import { fresh, makeInvitationFor, providerKeyOf, providerSecret } from "./matrix-helpers";
 import { SCIM_ACTION_DOORS, SCIM_ROUTE_DOORS } from "./matrix-scim";
 import { freshDomain, localIssuer, makeDomain, makeOidcConnection } from "../../support/sso";
+import { makeSamlConnection, sharedIdpKeys } from "../../support/saml-idp";
 
 /**
  * Every route handler and server action, with the permission it must demand.
@@ -43,7 +44,7 @@ export type Door =
   | { scope: "user"; success: number; build: (s: Scenario) => Built | Promise<Built> }
   /** Operator routes behind `Authorization: Bearer $CRON_SECRET` (withCron): only that secret passes. */
   | { scope: "cron"; success: number; build?: (s: Scenario) => Built }
-  | { scope: "public"; success: number; build?: (s: Scenario) => Built }
+  | { scope: "public"; success: number; build?: (s: Scenario) => Built | Promise<Built> }
   /**
    * SCIM (withScim): only an org's SCIM token passes, and it selects the org;
    * `hasResource` probes a foreign tenant's user through the own token (404).
@@ -53,11 +54,20 @@ export type Door =
 const orgParams = (s: Scenario) => ({ orgId: s.target.org.id });
 const keyParams = (s: Scenario) => ({ ...orgParams(s), projectId: s.resource.project.id, keyId: s.resource.apiKey.id });
 const providerKeyParams = async (s: Scenario) => ({ ...orgParams(s), providerKeyId: await providerKeyOf(s.resource) });
+/** A SAML connection of the target org (public doors run as the own tenant only). */
+const samlParams = async (s: Scenario) => ({
+  params: { connectionId: (await makeSamlConnection(s.target.org.id, { entityId: `https://idp-${randomUUID().slice(0, 8)}.example/saml`, certificates: [sharedIdpKeys().cert] })).id },
+});
 const chatBody = { model: "gpt-4o-mini", messages: [{ role: "user", content: "hello" }] };
 
 export const ROUTES: Record<string, Door | { scope: "auth" }> = {
   "GET /api/health": { scope: "public", success: 200 },
   "GET /api/v1/openapi.json": { scope: "public", success: 200 },
+  // SAML: public by nature (the IdP's page posts the ACS); the connection id selects the org, the signed assertion proves the user.
+  "GET /api/sso/saml/[connectionId]/metadata": { scope: "public", success: 200, build: (s) => samlParams(s) },
+  "GET /api/sso/saml/[connectionId]/login": { scope: "public", success: 302, build: (s) => samlParams(s) },
+  // No SAMLResponse in the post: refused (400), whoever calls.
+  "POST /api/sso/saml/[connectionId]/acs": { scope: "public", success: 400, build: (s) => samlParams(s) },
   "GET /api/auth/[...nextauth]": { scope: "auth" },
   "POST /api/auth/[...nextauth]": { scope: "auth" },
   "GET /api/v1/me": { scope: "user", success: 200, build: () => ({}) },
