@@ -117,6 +117,23 @@ export function signAssertion(xml: string, keys: IdpKeys): string {
   return sig.getSignedXml();
 }
 
+/** The whole response signed as well (enveloped, after the response's Issuer), as Google and some Okta set-ups do. */
+export function signResponse(xml: string, keys: IdpKeys): string {
+  const sig = new SignedXml({
+    privateKey: keys.key,
+    publicCert: keys.cert,
+    canonicalizationAlgorithm: "http://www.w3.org/2001/10/xml-exc-c14n#",
+    signatureAlgorithm: "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+  });
+  sig.addReference({
+    xpath: "/*[local-name(.)='Response']",
+    transforms: ["http://www.w3.org/2000/09/xmldsig#enveloped-signature", "http://www.w3.org/2001/10/xml-exc-c14n#"],
+    digestAlgorithm: "http://www.w3.org/2001/04/xmlenc#sha256",
+  });
+  sig.computeSignature(xml, { prefix: "ds", location: { reference: "/*[local-name(.)='Response']/*[local-name(.)='Issuer']", action: "after" } });
+  return sig.getSignedXml();
+}
+
 export interface ResponseInput {
   issuer: string;
   destination?: string | null;

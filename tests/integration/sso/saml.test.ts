@@ -16,6 +16,7 @@ import {
   newId,
   responseXml,
   signAssertion,
+  signResponse,
   type AssertionInput,
   type IdpKeys,
 } from "../../support/saml-idp";
@@ -188,6 +189,13 @@ describe("SAML sign-in: the valid response", () => {
     expect(await db.membership.findUnique({ where: { orgId_userId: { orgId: acme.org.id, userId: member.id } } })).toMatchObject({ role: "DEVELOPER" });
   });
 
+  it("accepts a response signed as a whole around its signed assertion", async () => {
+    const { xml } = await validResponse(acme, { nameId: `ines@${acme.domain}`, attributes: { email: `ines@${acme.domain}`, firstName: "Ines", lastName: "Example" } });
+    const res = await post(acme.connection.id, signResponse(xml, idpKeys));
+    expect(res.status, res.text).toBe(303);
+    expect(await db.user.findUniqueOrThrow({ where: { email: `ines@${acme.domain}` } })).toMatchObject({ name: "Ines Example" });
+  });
+
   it("accepts a NotBefore within the 60-second skew", async () => {
     const { xml } = await validResponse(acme, { nameId: `erin@${acme.domain}`, attributes: {}, notBefore: new Date(Date.now() + 30_000) });
     expect((await post(acme.connection.id, xml)).status).toBe(303);
@@ -198,6 +206,11 @@ describe("SAML sign-in: refused responses", () => {
   it("unsigned", async () => {
     const { requestId } = await startSignIn(acme);
     await expectRefused(acme, wrap(acme, assertionFor(acme, requestId), requestId), "unsigned");
+  });
+
+  it("signed only as a whole response: the assertion's own signature is required", async () => {
+    const { requestId } = await startSignIn(acme);
+    await expectRefused(acme, signResponse(wrap(acme, assertionFor(acme, requestId), requestId), idpKeys), "unsigned");
   });
 
   it("tampered after signing (the NameID and email changed)", async () => {
