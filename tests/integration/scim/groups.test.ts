@@ -19,10 +19,11 @@ async function orgWithUsers(label: string) {
   return { org, token: secret, ids };
 }
 
+/** An ADMIN's context for the console's mapping service (its permission check is the action's, covered by the isolation matrix). */
 async function adminCtx(orgId: string): Promise<OrgContext> {
   const { user } = await makeMember(orgId, "ADMIN");
   return {
-    principal: { kind: "user", userId: user.id, email: user.email, name: null },
+    principal: { kind: "user", userId: user.id, email: user.email, name: null } as OrgContext["principal"],
     actor: { type: "USER", id: user.id, label: user.email },
     request: { requestId: "test-request", ip: null, userAgent: null },
     orgId: orgId as OrgId,

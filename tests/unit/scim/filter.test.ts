@@ -4,9 +4,9 @@ import { booleanAttribute, compileFilter, idAttribute, MAX_FILTER_LENGTH, parseF
 type Where = Record<string, unknown>;
 const table: AttributeTable<Where> = {
   id: idAttribute((id) => ({ id })),
-  username: stringAttribute((f) => ({ email: f }), { caseExact: false, name: "userName" }),
-  "emails.value": stringAttribute((f) => ({ email: f }), { caseExact: false, name: "emails.value" }),
-  externalid: stringAttribute((f) => ({ ext: f }), { caseExact: true, name: "externalId", present: { ext: { not: null } } }),
+  username: stringAttribute<Where>((f) => ({ email: f }), { caseExact: false, name: "userName" }),
+  "emails.value": stringAttribute<Where>((f) => ({ email: f }), { caseExact: false, name: "emails.value" }),
+  externalid: stringAttribute<Where>((f) => ({ ext: f }), { caseExact: true, name: "externalId", present: { ext: { not: null } } }),
   active: booleanAttribute((active) => ({ active }), "active"),
 };
 const compile = (filter: string) => compileFilter(parseFilter(filter), table);

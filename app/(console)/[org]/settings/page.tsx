@@ -90,6 +90,22 @@ export default async function SettingsPage({ params }: { params: Promise<{ org: 
           </Card>
         ) : null}
 
+        {ctx.permissions.has("scim.manage") ? (
+          <Card aria-labelledby="scim-link-title">
+            <CardBody className="flex flex-wrap items-center justify-between gap-3">
+              <div className="min-w-0 space-y-0.5">
+                <h2 id="scim-link-title" className="text-[0.9375rem] font-semibold text-zinc-900">
+                  SCIM provisioning
+                </h2>
+                <p className="text-[0.8125rem] text-zinc-500">Tokens for your identity provider, the default role, what deprovisioning does to API keys, and group-to-role mapping.</p>
+              </div>
+              <Link href={`/${ctx.orgSlug}/settings/scim`} className={buttonClasses("secondary", "sm")}>
+                Manage SCIM
+              </Link>
+            </CardBody>
+          </Card>
+        ) : null}
+
         <Card aria-labelledby="permissions-title">
           <CardHeader
             titleId="permissions-title"

@@ -1,0 +1,116 @@
+import type { Metadata } from "next";
+import { headers } from "next/headers";
+import Link from "next/link";
+import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { listGroupsForConsole } from "@/lib/scim/groups";
+import { scimGroupDto, scimSettingsDto, scimTokenDto } from "@/lib/scim/schemas";
+import { SCIM_BASE_PATH } from "@/lib/scim/server";
+import { getScimSettings } from "@/lib/scim/settings";
+import { listScimTokens } from "@/lib/scim/tokens";
+import { orgPage } from "@/lib/security/page";
+import { PageHeader } from "@/components/shell/page-header";
+import { Alert } from "@/components/ui/alert";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { ScimGroupsSection } from "./scim-groups-section";
+import { ScimPolicyForm } from "./scim-policy-form";
+import { ScimTokensSection } from "./scim-tokens-section";
+
+export const metadata: Metadata = { title: "SCIM provisioning" };
+
+function Header({ settingsHref }: { settingsHref: string }) {
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-3 text-[0.8125rem]">
+        <ol className="flex min-w-0 items-center gap-1.5 text-zinc-500">
+          <li>
+            <Link href={settingsHref} className="rounded hover:text-zinc-900 hover:underline hover:underline-offset-2">
+              Settings
+            </Link>
+          </li>
+          <li aria-hidden="true" className="text-zinc-300">
+            /
+          </li>
+          <li aria-current="page" className="min-w-0 truncate font-medium text-zinc-700">
+            SCIM provisioning
+          </li>
+        </ol>
+      </nav>
+      <PageHeader
+        title="SCIM provisioning"
+        description="Your identity provider (Okta, Entra ID) creates, updates and deprovisions members through SCIM 2.0. Every change is recorded in the audit log."
+      />
+    </>
+  );
+}
+
+/** The SCIM base URL to paste into the IdP: the configured public URL, else this request's own origin. */
+async function scimBaseUrl(): Promise<string> {
+  const configured = env().NEXTAUTH_URL;
+  if (configured) return `${new URL(configured).origin}${SCIM_BASE_PATH}`;
+  const headerStore = await headers();
+  const host = headerStore.get("x-forwarded-host") ?? headerStore.get("host") ?? "localhost:3000";
+  const proto = headerStore.get("x-forwarded-proto") ?? (host.startsWith("localhost") || host.startsWith("127.") ? "http" : "https");
+  return `${proto}://${host}${SCIM_BASE_PATH}`;
+}
+
+export default async function ScimSettingsPage({ params }: { params: Promise<{ org: string }> }) {
+  const { org: slug } = await params;
+  const ctx = await orgPage(slug, "org.read");
+  const settingsHref = `/${ctx.orgSlug}/settings`;
+
+  if (!ctx.permissions.has("scim.manage")) {
+    return (
+      <>
+        <Header settingsHref={settingsHref} />
+        <Card aria-labelledby="scim-denied-title">
+          <CardHeader titleId="scim-denied-title" title="SCIM provisioning" />
+          <CardBody>
+            <Alert tone="info" live="none">
+              Only admins and owners can see and change SCIM provisioning.
+            </Alert>
+          </CardBody>
+        </Card>
+      </>
+    );
+  }
+
+  const [tokens, settings, groups, verifiedDomains, baseUrl] = await Promise.all([
+    listScimTokens(ctx.orgId),
+    getScimSettings(ctx.orgId),
+    listGroupsForConsole(ctx.orgId),
+    db.orgDomain.count({ where: { orgId: ctx.orgId, verifiedDomain: { not: null } } }),
+    scimBaseUrl(),
+  ]);
+
+  return (
+    <>
+      <Header settingsHref={settingsHref} />
+      <div className="space-y-6">
+        {verifiedDomains === 0 ? (
+          <Alert tone="warning" live="none" title="No verified domain">
+            SCIM can provision any email address into this organisation until it verifies a domain. Once it has one, only addresses in its verified
+            domains are accepted.{" "}
+            {ctx.permissions.has("sso.manage") ? (
+              <Link href={`/${ctx.orgSlug}/settings/sso`} className="font-medium underline underline-offset-2">
+                Verify a domain
+              </Link>
+            ) : null}
+          </Alert>
+        ) : null}
+        <ScimTokensSection orgId={ctx.orgId} baseUrl={baseUrl} tokens={tokens.map((token) => scimTokenDto.parse(token))} />
+        <Card aria-labelledby="scim-policy-title">
+          <CardHeader
+            titleId="scim-policy-title"
+            title="Provisioning policy"
+            description="The role of members no mapped group covers, and what deprovisioning does to the API keys a member created."
+          />
+          <CardBody>
+            <ScimPolicyForm orgId={ctx.orgId} settings={scimSettingsDto.parse(settings)} />
+          </CardBody>
+        </Card>
+        <ScimGroupsSection orgId={ctx.orgId} groups={groups.map((group) => scimGroupDto.parse(group))} />
+      </div>
+    </>
+  );
+}
