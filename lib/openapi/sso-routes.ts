@@ -14,10 +14,12 @@ import { defineRoute, type RouteEntry } from "./route-spec";
 const DOMAINS = "/api/v1/orgs/{orgId}/domains";
 const CONNECTIONS = "/api/v1/orgs/{orgId}/sso-connections";
 const NO_SECRET = "No answer carries the OIDC client secret: `clientSecretLast4` at most.";
+const STEP_UP = "Needs an MFA check in this session within the last 10 minutes (`mfa_step_up_required`).";
 
 /**
  * Single sign-on of the registry: an org's verified email domains and its SSO
- * connections (OIDC, SAML). Sessions only, ADMIN and OWNER (`sso.manage`).
+ * connections (OIDC, SAML). Sessions only, ADMIN and OWNER (`sso.manage`);
+ * changing a connection needs an MFA check in the last 10 minutes (step-up).
  */
 export const SSO_ROUTES: readonly RouteEntry[] = [
   defineRoute({
@@ -88,14 +90,14 @@ export const SSO_ROUTES: readonly RouteEntry[] = [
     path: CONNECTIONS,
     operationId: "createSsoConnection",
     summary: "Create an SSO connection",
-    description: `OIDC: \`issuer\`, \`clientId\`, \`clientSecret\`. The issuer's discovery document (\`{issuer}/.well-known/openid-configuration\`) is fetched once and stored; it must name the same issuer, and its endpoints must pass the network policy, else \`oidc_discovery_failed\`. The client secret is sealed with the vault's envelope encryption and never answered. SAML: \`metadataXml\` (the IdP's metadata) or \`entityId\`, \`ssoUrl\` and \`certificates\` (PEM); a field given wins over the metadata; unreadable metadata answers \`saml_metadata_invalid\`. At most 20 connections per org. ${NO_SECRET} Audited as \`sso.connection.created\`, without the secret.`,
+    description: `OIDC: \`issuer\`, \`clientId\`, \`clientSecret\`. The issuer's discovery document (\`{issuer}/.well-known/openid-configuration\`) is fetched once and stored; it must name the same issuer, and its endpoints must pass the network policy, else \`oidc_discovery_failed\`. The client secret is sealed with the vault's envelope encryption and never answered. SAML: \`metadataXml\` (the IdP's metadata) or \`entityId\`, \`ssoUrl\` and \`certificates\` (PEM); a field given wins over the metadata; unreadable metadata answers \`saml_metadata_invalid\`. At most 20 connections per org. ${NO_SECRET} Audited as \`sso.connection.created\`, without the secret. ${STEP_UP}`,
     tags: ["Single sign-on"],
     door: "withOrg",
     permission: "sso.manage",
     body: createConnectionInput,
     response: connectionDto,
     status: 201,
-    errors: ["oidc_discovery_failed", "saml_metadata_invalid", "conflict", "vault_unavailable"],
+    errors: ["oidc_discovery_failed", "saml_metadata_invalid", "conflict", "vault_unavailable", "mfa_step_up_required"],
   }),
   defineRoute({
     method: "GET",
@@ -114,38 +116,39 @@ export const SSO_ROUTES: readonly RouteEntry[] = [
     path: `${CONNECTIONS}/{connectionId}`,
     operationId: "updateSsoConnection",
     summary: "Change an SSO connection",
-    description: `Rename, enable or disable, or change the protocol's fields (the protocol itself cannot change; the other protocol's fields answer 422). A new \`issuer\` is discovered again; a new \`clientSecret\` replaces the sealed one; omitted, it is kept. A disabled connection starts no sign-in and completes none. ${NO_SECRET} Audited as \`sso.connection.updated\` with the fields before and after (\`clientSecretReplaced\` for a new secret); nothing changed records nothing.`,
+    description: `Rename, enable or disable, or change the protocol's fields (the protocol itself cannot change; the other protocol's fields answer 422). A new \`issuer\` is discovered again; a new \`clientSecret\` replaces the sealed one; omitted, it is kept. A disabled connection starts no sign-in and completes none. ${NO_SECRET} Audited as \`sso.connection.updated\` with the fields before and after (\`clientSecretReplaced\` for a new secret); nothing changed records nothing. ${STEP_UP}`,
     tags: ["Single sign-on"],
     door: "withOrg",
     permission: "sso.manage",
     params: connectionParams,
     body: updateConnectionInput,
     response: connectionDto,
-    errors: ["oidc_discovery_failed", "saml_metadata_invalid", "vault_unavailable"],
+    errors: ["oidc_discovery_failed", "saml_metadata_invalid", "vault_unavailable", "mfa_step_up_required"],
   }),
   defineRoute({
     method: "DELETE",
     path: `${CONNECTIONS}/{connectionId}`,
     operationId: "deleteSsoConnection",
     summary: "Delete an SSO connection",
-    description: "The identities linked through it go with it; their users and memberships stay. Audited as `sso.connection.deleted`.",
+    description: `The identities linked through it go with it; their users and memberships stay. Audited as \`sso.connection.deleted\`. ${STEP_UP}`,
     tags: ["Single sign-on"],
     door: "withOrg",
     permission: "sso.manage",
     params: connectionParams,
     status: 204,
+    errors: ["mfa_step_up_required"],
   }),
   defineRoute({
     method: "POST",
     path: `${CONNECTIONS}/{connectionId}/refresh`,
     operationId: "refreshSsoConnectionDiscovery",
     summary: "Fetch an OIDC connection's discovery document again",
-    description: "For an IdP whose endpoints moved. The same checks as on creation (`oidc_discovery_failed`); a SAML connection answers `conflict`. Audited as `sso.connection.updated` with the endpoints before and after.",
+    description: "For an IdP whose endpoints moved. The same checks as on creation (`oidc_discovery_failed`); a SAML connection answers `conflict`. Audited as `sso.connection.updated` with the endpoints before and after. " + STEP_UP,
     tags: ["Single sign-on"],
     door: "withOrg",
     permission: "sso.manage",
     params: connectionParams,
     response: connectionDto,
-    errors: ["oidc_discovery_failed", "conflict"],
+    errors: ["oidc_discovery_failed", "conflict", "mfa_step_up_required"],
   }),
 ];

@@ -5,6 +5,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { db, type Tx } from "@/lib/db/client";
 import type { OrgContext } from "@/lib/security/context";
 import { AppError } from "@/lib/security/errors";
+import { requireRecentMfa } from "@/lib/security/step-up";
 import { last4Of, open, seal, type Binding, type Sealed } from "@/lib/vault/envelope";
 import { verifiedRing } from "@/lib/vault/ring";
 import { discover, type DiscoveryFetch } from "./discovery";
@@ -19,6 +20,7 @@ import { oidcRedirectUri, samlSpUrls, authOrigin, ssoStartPath } from "./urls";
  * the issuer's discovery document, fetched once and stored. SAML: the IdP's
  * entity id, SSO URL and signing certificates, stored for the SAML routes.
  * Views never carry the secret (its last four at most); audit events neither.
+ * Every change needs a recent MFA check in the session (step-up).
  */
 export const OIDC_SECRET_PROVIDER = "oidc-client-secret";
 const MAX_CONNECTIONS = 20;
@@ -185,6 +187,7 @@ export async function getConnection(ctx: OrgContext, id: string): Promise<Connec
 }
 
 export async function createConnection(ctx: OrgContext, input: CreateConnectionInput, deps: ConnectionDeps = {}): Promise<ConnectionView> {
+  requireRecentMfa(ctx);
   const id = randomUUID();
   let data: Record<string, unknown>;
   if (input.protocol === "OIDC") {
@@ -222,6 +225,7 @@ const SAML_FIELDS = ["metadataXml", "entityId", "ssoUrl", "certificates"] as con
  * written or audited.
  */
 export async function updateConnection(ctx: OrgContext, id: string, input: UpdateConnectionInput, deps: ConnectionDeps = {}): Promise<ConnectionView> {
+  requireRecentMfa(ctx);
   const before = await findRow(ctx, id);
   const data: Record<string, unknown> = {};
   if (input.name !== undefined) data.name = input.name;
@@ -257,6 +261,7 @@ export async function updateConnection(ctx: OrgContext, id: string, input: Updat
 
 /** Fetch the issuer's discovery document again (its endpoints or keys moved). Audited with the endpoints before and after. */
 export async function refreshDiscovery(ctx: OrgContext, id: string, deps: ConnectionDeps = {}): Promise<ConnectionView> {
+  requireRecentMfa(ctx);
   const before = await findRow(ctx, id);
   if (before.protocol !== "OIDC" || !before.oidcIssuer) throw new AppError("conflict", "Only OIDC connections have a discovery document.");
   const discovery = await discover(before.oidcIssuer, deps.fetchDiscovery);
@@ -280,6 +285,7 @@ export async function refreshDiscovery(ctx: OrgContext, id: string, deps: Connec
 
 /** Delete a connection and the identities linked through it (their users and memberships stay). */
 export async function deleteConnection(ctx: OrgContext, id: string): Promise<void> {
+  requireRecentMfa(ctx);
   const row = await findRow(ctx, id);
   await db.$transaction(async (tx) => {
     const { count } = await tx.ssoConnection.deleteMany({ where: { id: row.id, orgId: ctx.orgId } });

@@ -145,6 +145,21 @@ describe("OIDC connections", () => {
     expect(bad.text).not.toContain(secret);
   });
 
+  it("needs a recent MFA check for every change (step-up)", async () => {
+    const { tenant: t } = await tenant("StepUp");
+    const issuer = await localIssuer();
+    const stale = await sessionCookie(t.members.ADMIN.user.id, { mfaAt: Math.floor(Date.now() / 1000) - 3600 });
+    const body = { protocol: "OIDC", name: "Local", issuer: issuer.issuer, clientId: "local", clientSecret: "some-secret" };
+    const refused = await callRoute(connectionsRoute.POST, "POST", `/api/v1/orgs/${t.org.id}/sso-connections`, { cookie: stale, params: { orgId: t.org.id }, body });
+    expect(refused.status).toBe(401);
+    expect((refused.json as { error: { code: string } }).error.code).toBe("mfa_step_up_required");
+    // Reading is not a change.
+    expect((await callRoute(connectionsRoute.GET, "GET", `/api/v1/orgs/${t.org.id}/sso-connections`, { cookie: stale, params: { orgId: t.org.id } })).status).toBe(200);
+    const fresh = await sessionCookie(t.members.ADMIN.user.id);
+    expect((await callRoute(connectionsRoute.POST, "POST", `/api/v1/orgs/${t.org.id}/sso-connections`, { cookie: fresh, params: { orgId: t.org.id }, body })).status).toBe(201);
+    expect(await db.ssoConnection.count({ where: { orgId: t.org.id } })).toBe(1);
+  });
+
   it("refuses a discovery document of another issuer, a failing one, or one pointing at refused addresses", async () => {
     const { ctx } = await tenant("Discovery");
     const create = (fetch: DiscoveryFetch, issuer = ISSUER) =>
