@@ -8,6 +8,8 @@ import { ROLES } from "@/lib/security/permissions";
  * group-to-role mapping.
  */
 export const MAX_ACTIVE_SCIM_TOKENS = 10;
+/** Where identity providers reach SCIM 2.0, below the app's origin. */
+export const SCIM_BASE_PATH = "/scim/v2";
 
 export const scimTokenName = z
   .string("A name")

@@ -8,6 +8,7 @@ import { isScimError, scimError, type ScimError } from "./errors";
 import { parseFilter, type FilterNode } from "./filter";
 import { createScimGroup, deleteScimGroup, getScimGroup, listScimGroups, replaceScimGroup, type ScimGroupInput } from "./groups";
 import { normalisePatch } from "./patch";
+import { SCIM_BASE_PATH } from "./schemas";
 import { createScimUser, deleteScimUser, getScimUser, listScimUsers, replaceScimUser, type Page, type ScimUserInput } from "./users";
 
 /**
@@ -24,7 +25,7 @@ import { createScimUser, deleteScimUser, getScimUser, listScimUsers, replaceScim
  * explicit names (a production bundle renames classes, and scimmy would take
  * the class name).
  */
-export const SCIM_BASE_PATH = "/scim/v2";
+export { SCIM_BASE_PATH };
 export const SCIM_CONTENT_TYPE = "application/scim+json";
 const LIST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 export const DEFAULT_COUNT = 100;
