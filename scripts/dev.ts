@@ -33,7 +33,7 @@ async function main() {
   }
   const demo = created ?? (existsSync(CREDENTIALS) ? JSON.parse(readFileSync(CREDENTIALS, "utf8")) : null);
   if (demo) {
-    console.log(`\n  Demo org:   http://localhost:${PORT}/${demo.orgSlug}\n  Sign in as: ${demo.email}\n  Password:   ${demo.password}\n  (kept in .data/demo-owner.json; local development only)\n`);
+    console.log(`\n  Demo org:   http://localhost:${PORT}/${demo.orgSlug}\n  Sign in as: ${demo.email}\n  Password:   ${demo.password}\n  (kept in .data/demo-owner.json; local development only)\n  The first sign-in sets up two-factor authentication: owners need it by default.\n`);
   }
 
   const next = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "dev", "-p", PORT], {
