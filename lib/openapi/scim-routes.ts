@@ -25,7 +25,7 @@ export const SCIM_ROUTES: readonly RouteEntry[] = [
     operationId: "createScimToken",
     summary: "Create a SCIM token",
     description:
-      "The answer is the only time `token` (`ghscim_…`) is ever shown: only its SHA-256 is stored. Paste it into the identity provider as the bearer token of the SCIM app, with the base URL `/scim/v2`. At most 10 active tokens per org (`conflict`). Audited as `scim.token.created` with the prefix and last four.",
+      "The answer is the only time `token` (`ghscim_…`) is ever shown: only its SHA-256 is stored. Needs an MFA check within the last 10 minutes (`mfa_step_up_required`): a SCIM token provisions members and, through mapped groups, gives them roles. Paste it into the identity provider as the bearer token of the SCIM app, with the base URL `/scim/v2`. At most 10 active tokens per org (`conflict`). Audited as `scim.token.created` with the prefix and last four.",
     tags: ["SCIM"],
     door: "withOrg",
     permission: "scim.manage",
@@ -33,7 +33,7 @@ export const SCIM_ROUTES: readonly RouteEntry[] = [
     response: scimTokenWithSecretDto,
     status: 201,
     rateLimit: "keyCreation",
-    errors: ["conflict"],
+    errors: ["conflict", "mfa_step_up_required"],
   }),
   defineRoute({
     method: "DELETE",

@@ -5,6 +5,7 @@ import { db, type Prisma, type Tx } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import type { OrgContext, OrgId } from "@/lib/security/context";
 import { AppError } from "@/lib/security/errors";
+import { requireRecentMfa } from "@/lib/security/step-up";
 import type { Acting } from "./acting";
 import type { ScimContext } from "./context";
 import { scimError } from "./errors";
@@ -223,9 +224,11 @@ export async function listGroupsForConsole(orgId: OrgId): Promise<ScimGroupView[
 
 /**
  * Map a group to a role (or to none) from the console; its members' roles
- * follow at once, in the same transaction, each change audited.
+ * follow at once, in the same transaction, each change audited. It hands out
+ * roles wholesale, so it needs a recent MFA check (step-up).
  */
 export async function setScimGroupRole(ctx: OrgContext, groupId: string, role: ScimRole | null): Promise<ScimGroupView> {
+  requireRecentMfa(ctx);
   await db.$transaction(async (tx) => {
     await lockOrg(tx, ctx.orgId);
     const group = await tx.scimGroup.findFirst({ where: { id: groupId, orgId: ctx.orgId }, select: { id: true, displayName: true, role: true, members: { select: { membershipId: true } } } });

@@ -3,6 +3,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { db } from "@/lib/db/client";
 import type { OrgContext, OrgId } from "@/lib/security/context";
 import type { Role } from "@/lib/security/permissions";
+import { requireRecentMfa } from "@/lib/security/step-up";
 import type { DeprovisionKeyPolicy, ScimSettingsPatch } from "./schemas";
 
 /**
@@ -11,6 +12,8 @@ import type { DeprovisionKeyPolicy, ScimSettingsPatch } from "./schemas";
  * to the member's API keys (REVOKE or FLAG). A change applies to what SCIM
  * does next; it re-evaluates nobody's role by itself. Audited as
  * `settings.updated` with the before and after of the fields that changed.
+ * Changing either needs a recent MFA check (step-up): one weakens what
+ * deprovisioning does, the other decides what every new member may do.
  */
 export interface ScimSettings {
   scimDefaultRole: Role;
@@ -31,6 +34,7 @@ export async function updateScimSettings(ctx: OrgContext, patch: ScimSettingsPat
     const before = await tx.orgSettings.findUniqueOrThrow({ where: { orgId: ctx.orgId }, select: { scimDefaultRole: true, deprovisionKeyPolicy: true } });
     const changed = FIELDS.filter((field) => patch[field] !== undefined && patch[field] !== before[field]);
     if (changed.length === 0) return before;
+    requireRecentMfa(ctx);
     const data = Object.fromEntries(changed.map((field) => [field, patch[field]]));
     const after = await tx.orgSettings.update({ where: { orgId: ctx.orgId }, data, select: { scimDefaultRole: true, deprovisionKeyPolicy: true } });
     await recordAudit(tx, {

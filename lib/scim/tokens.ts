@@ -3,6 +3,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { db } from "@/lib/db/client";
 import type { OrgContext, OrgId } from "@/lib/security/context";
 import { AppError } from "@/lib/security/errors";
+import { requireRecentMfa } from "@/lib/security/step-up";
 import { scimError } from "./errors";
 import { MAX_ACTIVE_SCIM_TOKENS, type CreateScimTokenInput, type ScimTokenView } from "./schemas";
 import { hashScimToken, issueScimToken, looksLikeScimToken } from "./token-format";
@@ -33,7 +34,9 @@ export async function listScimTokens(orgId: OrgId): Promise<ScimTokenView[]> {
   return toViews(rows);
 }
 
+/** A SCIM token can provision members and, through a mapped group, give them roles: creating one needs a recent MFA check (step-up). */
 export async function createScimToken(ctx: OrgContext, input: CreateScimTokenInput): Promise<ScimTokenView & { token: string }> {
+  requireRecentMfa(ctx);
   const issued = issueScimToken();
   const row = await db.$transaction(async (tx) => {
     // Serialise token creation per org, so the cap on active tokens holds.

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import type { OrgContext, OrgId } from "@/lib/security/context";
 import { setScimGroupRole } from "@/lib/scim/groups";
-import { ROLE_PERMISSIONS } from "@/lib/security/permissions";
-import { makeMember, makeOrg } from "../../support/fixtures";
+import { authorizeOrg } from "@/lib/security/authorize";
+import type { OrgContext } from "@/lib/security/context";
+import { makeMember, makeOrg, userContext } from "../../support/fixtures";
 import { ERROR_SCHEMA, GROUP_SCHEMA, LIST_SCHEMA, makeScimToken, oktaUser, patchOp, scim, unique } from "./support";
 
 /** An org with a SCIM token and three provisioned users. */
@@ -19,18 +19,10 @@ async function orgWithUsers(label: string) {
   return { org, token: secret, ids };
 }
 
-/** An ADMIN's context for the console's mapping service (its permission check is the action's, covered by the isolation matrix). */
+/** An ADMIN of the org as the console's pipeline hands them to a service: authorised for scim.manage. */
 async function adminCtx(orgId: string): Promise<OrgContext> {
   const { user } = await makeMember(orgId, "ADMIN");
-  return {
-    principal: { kind: "user", userId: user.id, email: user.email, name: null } as OrgContext["principal"],
-    actor: { type: "USER", id: user.id, label: user.email },
-    request: { requestId: "test-request", ip: null, userAgent: null },
-    orgId: orgId as OrgId,
-    orgSlug: "x",
-    role: "ADMIN",
-    permissions: ROLE_PERMISSIONS.ADMIN,
-  };
+  return authorizeOrg(userContext(user), orgId, "scim.manage");
 }
 
 const roleOf = async (membershipId: string) => (await db.membership.findUniqueOrThrow({ where: { id: membershipId }, select: { role: true } })).role;

@@ -11,11 +11,9 @@ import { makeOrg, makeTenant, sessionCookie } from "../../support/fixtures";
 import { callRoute } from "../../support/http";
 import { ERROR_SCHEMA, makeScimToken, scim } from "./support";
 
-/** Token management through the API (an ADMIN's session), and how the SCIM door treats tokens. */
+/** Token management through the API (an ADMIN's MFA-verified session), and how the SCIM door treats tokens. */
 async function adminOf(label: string) {
   const t = await makeTenant(label);
-  // Token management is tested here, not MFA: the org does not require it of admins.
-  await db.orgSettings.update({ where: { orgId: t.org.id }, data: { requireMfaForAdmins: false } });
   return { t, cookie: await sessionCookie(t.members.ADMIN.user.id), params: { orgId: t.org.id } };
 }
 
@@ -58,6 +56,18 @@ describe("SCIM tokens", () => {
     expect(events.map((e) => e.action)).toEqual(["scim.token.created", "scim.token.revoked"]);
     expect(events[0]).toMatchObject({ actorType: "USER", actorId: t.members.ADMIN.user.id, targetId: body.id });
     expect(JSON.stringify(events.map((e) => e.metadata))).not.toContain(body.token);
+  });
+
+  it("need a recent MFA check to be created (step-up), not to be revoked", async () => {
+    const { t, params } = await adminOf("StepUp");
+    const now = Math.floor(Date.now() / 1000);
+    const stale = await sessionCookie(t.members.ADMIN.user.id, { mfaAt: now - 3_600, authAt: now - 3_700 });
+    const refused = await callRoute(createRoute, "POST", "/x", { cookie: stale, params, body: { name: "Okta" } });
+    expect(refused.status).toBe(401);
+    expect((refused.json as { error: { code: string } }).error.code).toBe("mfa_step_up_required");
+    expect(await db.scimToken.count({ where: { orgId: t.org.id } })).toBe(0);
+    const token = await makeScimToken(t.org.id);
+    expect((await callRoute(revokeRoute, "DELETE", "/x", { cookie: stale, params: { ...params, tokenId: token.id } })).status).toBe(200);
   });
 
   it("are managed by ADMIN and OWNER only, and a foreign org's token is not found", async () => {
