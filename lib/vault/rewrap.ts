@@ -3,16 +3,18 @@ import { SYSTEM_ACTOR, type Actor } from "@/lib/audit/actions";
 import { recordAudit } from "@/lib/audit/record";
 import { db, type Tx } from "@/lib/db/client";
 import type { RequestMeta } from "@/lib/security/request-meta";
-import { rewrap, VaultError, type Binding } from "./envelope";
+import { rewrap, VaultError } from "./envelope";
 import type { KeyRing } from "./keyring";
 import { KeyRingMismatch } from "./ring";
+import { SEALED_STORES } from "./sealed-stores";
 
 /**
  * Master-key rotation: move every data key onto the ring's active KEK, in
- * batches. Each batch is one transaction that locks its rows (`FOR UPDATE
+ * batches, store by store (lib/vault/sealed-stores.ts: provider keys, SSO
+ * client secrets, TOTP secrets). Each batch is one transaction that locks its rows (`FOR UPDATE
  * SKIP LOCKED`, so two runs share the work instead of colliding), re-wraps
  * them in memory, writes them back in one statement and records one audit
- * event per org touched. A run killed at any point leaves every row either
+ * event per org touched (the platform chain for users' TOTP secrets). A run killed at any point leaves every row either
  * under its old KEK or under the new one, never half-written; running again
  * picks up what is left. Rows already under the active KEK are never touched,
  * so a repeated run does nothing.
@@ -29,7 +31,7 @@ export interface RewrapProgress {
 
 export interface RewrapOptions {
   ring: KeyRing;
-  /** Only this org's keys (the console action); all orgs when omitted (the CLI). */
+  /** Only this org's secrets (the console action); everything when omitted (the CLI). */
   orgId?: string;
   batchSize?: number;
   actor?: Actor;
@@ -37,25 +39,21 @@ export interface RewrapOptions {
   onProgress?: (progress: RewrapProgress) => void;
 }
 
-interface Row {
-  id: string;
-  org_id: string;
-  project_id: string | null;
-  provider: string;
-  fingerprint: string;
-  last4: string;
-  format_version: number;
-  kek_id: string;
-  wrapped_dek: Buffer;
-  ciphertext: Buffer;
+/** How many sealed secrets (of one org, or all) are not under the active KEK. */
+export async function pendingRewrap(activeKekId: string, orgId?: string): Promise<number> {
+  let pending = 0;
+  for (const [kekId, count] of await sealedByKek(orgId)) if (kekId !== activeKekId) pending += count;
+  return pending;
 }
 
-/** How many live keys (of one org, or all) are not under the active KEK. */
-export async function pendingRewrap(activeKekId: string, orgId?: string): Promise<number> {
-  const rows = orgId
-    ? await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM provider_credentials WHERE wrapped_dek IS NOT NULL AND kek_id <> ${activeKekId} AND org_id = ${orgId}::uuid`
-    : await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM provider_credentials WHERE wrapped_dek IS NOT NULL AND kek_id <> ${activeKekId}`;
-  return Number(rows[0]?.n ?? 0);
+/** Live sealed secrets per KEK id, over every store (of one org, or all). */
+export async function sealedByKek(orgId?: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const store of SEALED_STORES) {
+    if (orgId && !store.perOrg) continue;
+    for (const { kekId, count } of await store.countByKek(db, orgId ?? null)) out.set(kekId, (out.get(kekId) ?? 0) + count);
+  }
+  return out;
 }
 
 export async function rewrapVault(options: RewrapOptions): Promise<{ rewrapped: number; failed: number; pending: number }> {
@@ -64,65 +62,57 @@ export async function rewrapVault(options: RewrapOptions): Promise<{ rewrapped: 
   const actor = options.actor ?? SYSTEM_ACTOR("vault:rewrap");
   let rewrapped = 0;
   let failed = 0;
-  // Rows that cannot be re-wrapped (their KEK is missing, or they fail the
-  // integrity check) are left as they are and skipped by later batches.
-  const skip: string[] = [];
-  for (let batch = 1; ; batch++) {
-    const done = await db.$transaction(
-      async (tx) => {
-        await lockActiveKek(tx, ring.activeId);
-        const rows = await tx.$queryRaw<Row[]>`
-          SELECT id, org_id, project_id, provider, fingerprint, last4, format_version, kek_id, wrapped_dek, ciphertext
-            FROM provider_credentials
-           WHERE wrapped_dek IS NOT NULL AND kek_id <> ${ring.activeId}
-             AND (${orgId ?? null}::uuid IS NULL OR org_id = ${orgId ?? null}::uuid)
-             AND NOT (id = ANY(${skip}::uuid[]))
-           ORDER BY id
-           LIMIT ${batchSize}
-             FOR UPDATE SKIP LOCKED`;
-        const ids: string[] = [];
-        const deks: Buffer[] = [];
-        const perOrg = new Map<string, { count: number; from: Set<string> }>();
-        for (const row of rows) {
-          const binding: Binding = { orgId: row.org_id, credentialId: row.id, projectId: row.project_id, provider: row.provider, fingerprint: row.fingerprint, last4: row.last4 };
-          try {
-            const next = rewrap(ring, binding, { formatVersion: row.format_version, kekId: row.kek_id, wrappedDek: row.wrapped_dek, ciphertext: row.ciphertext });
-            ids.push(row.id);
-            deks.push(next.wrappedDek);
-            const org = perOrg.get(row.org_id) ?? { count: 0, from: new Set<string>() };
-            org.count++;
-            org.from.add(row.kek_id);
-            perOrg.set(row.org_id, org);
-          } catch (error) {
-            if (!(error instanceof VaultError)) throw error;
-            skip.push(row.id);
-            failed++;
+  let batch = 0;
+  for (const store of SEALED_STORES) {
+    if (orgId && !store.perOrg) continue;
+    // Rows that cannot be re-wrapped (their KEK is missing, or they fail the
+    // integrity check) are left as they are and skipped by later batches.
+    const skip: string[] = [];
+    for (;;) {
+      const done = await db.$transaction(
+        async (tx) => {
+          await lockActiveKek(tx, ring.activeId);
+          const items = await store.lock(tx, ring.activeId, orgId ?? null, skip, batchSize);
+          const ids: string[] = [];
+          const deks: Buffer[] = [];
+          const perChain = new Map<string | null, { count: number; from: Set<string> }>();
+          for (const item of items) {
+            try {
+              const next = rewrap(ring, item.binding, item.sealed);
+              ids.push(item.id);
+              deks.push(next.wrappedDek);
+              const chain = perChain.get(item.orgId) ?? { count: 0, from: new Set<string>() };
+              chain.count++;
+              chain.from.add(item.sealed.kekId);
+              perChain.set(item.orgId, chain);
+            } catch (error) {
+              if (!(error instanceof VaultError)) throw error;
+              skip.push(item.id);
+              failed++;
+            }
           }
-        }
-        if (ids.length > 0) {
-          await tx.$executeRaw`
-            UPDATE provider_credentials AS c
-               SET kek_id = ${ring.activeId}, format_version = 1, wrapped_dek = v.dek, updated_at = now()
-              FROM (SELECT unnest(${ids}::uuid[]) AS id, unnest(${deks}::bytea[]) AS dek) AS v
-             WHERE c.id = v.id`;
-          for (const [org, { count, from }] of perOrg) {
-            await recordAudit(tx, {
-              action: "vault.rewrapped",
-              orgId: org,
-              actor,
-              target: { type: "vault", id: org },
-              metadata: { count, fromKekIds: [...from].sort(), toKekId: ring.activeId, batch },
-              request: options.request ?? null,
-            });
+          if (ids.length > 0) {
+            await store.update(tx, ring.activeId, ids, deks);
+            for (const [chainOrg, { count, from }] of perChain) {
+              await recordAudit(tx, {
+                action: "vault.rewrapped",
+                orgId: chainOrg,
+                actor,
+                target: { type: "vault", id: chainOrg ?? "platform" },
+                metadata: { store: store.name, count, fromKekIds: [...from].sort(), toKekId: ring.activeId, batch: batch + 1 },
+                request: options.request ?? null,
+              });
+            }
           }
-        }
-        return { found: rows.length, rewrapped: ids.length };
-      },
-      { timeout: 60_000 },
-    );
-    rewrapped += done.rewrapped;
-    if (done.found === 0) break;
-    options.onProgress?.({ batch, rewrapped, failed, pending: await pendingRewrap(ring.activeId, orgId) });
+          return { found: items.length, rewrapped: ids.length };
+        },
+        { timeout: 60_000 },
+      );
+      if (done.found === 0) break;
+      batch++;
+      rewrapped += done.rewrapped;
+      options.onProgress?.({ batch, rewrapped, failed, pending: await pendingRewrap(ring.activeId, orgId) });
+    }
   }
   return { rewrapped, failed, pending: await pendingRewrap(ring.activeId, orgId) };
 }
@@ -162,7 +152,8 @@ export async function retireKek(ring: KeyRing, kekId: string): Promise<{ retired
   return db.$transaction(async (tx) => {
     // Lock out a concurrent create or replace under this KEK while checking.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${RETIRE_LOCK}, 0))`;
-    const inUse = await tx.providerCredential.count({ where: { kekId } });
+    // Provider keys and users' TOTP secrets (lib/mfa/rewrap.ts) alike.
+    const inUse = (await tx.providerCredential.count({ where: { kekId } })) + (await tx.userMfa.count({ where: { kekId } }));
     if (inUse > 0) throw new KekInUse(kekId, inUse);
     // Retiring twice changes nothing and records nothing.
     const known = await tx.vaultKek.findUnique({ where: { id: kekId }, select: { retiredAt: true } });

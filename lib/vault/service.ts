@@ -9,7 +9,7 @@ import { AppError } from "@/lib/security/errors";
 import { requireRecentMfa } from "@/lib/security/step-up";
 import { fingerprintOf, last4Of, seal, type Binding } from "./envelope";
 import { verifiedRing } from "./ring";
-import { lockActiveKek, pendingRewrap, rewrapVault } from "./rewrap";
+import { lockActiveKek, pendingRewrap, rewrapVault, sealedByKek } from "./rewrap";
 import type { CreateProviderKeyInput, ProviderKeyView, ReplaceProviderKeyInput, RewrapResult, UpdateProviderKeyInput, VaultStatus } from "./schemas";
 import { evictVaultedKeys } from "./vaulted-keys";
 
@@ -258,8 +258,8 @@ export async function revokeProviderKey(ctx: OrgContext, id: string): Promise<Pr
 
 export async function vaultStatus(ctx: OrgContext): Promise<VaultStatus> {
   const ring = await verifiedRing();
-  const groups = await db.providerCredential.groupBy({ by: ["kekId"], where: { orgId: ctx.orgId, revokedAt: null }, _count: { _all: true } });
-  const byKek = groups.filter((g) => g.kekId !== null).map((g) => ({ kekId: g.kekId!, count: g._count._all }));
+  // The org's sealed secrets: its provider keys and its SSO client secrets.
+  const byKek = [...(await sealedByKek(ctx.orgId))].map(([kekId, count]) => ({ kekId, count }));
   byKek.sort((a, b) => (a.kekId === ring.activeId ? -1 : b.kekId === ring.activeId ? 1 : a.kekId.localeCompare(b.kekId)));
   return { activeKekId: ring.activeId, byKek, pending: byKek.filter((g) => g.kekId !== ring.activeId).reduce((n, g) => n + g.count, 0) };
 }
