@@ -48,7 +48,7 @@ const bytes = (buffer: Buffer) => new Uint8Array(buffer);
  * as the "credential" and "totp" as the provider, so a sealed secret moved to
  * another user's row fails its integrity check. A user has no org: "user".
  */
-const bindingOf = (userId: string): Binding => ({ orgId: "user", credentialId: userId, projectId: null, provider: "totp", fingerprint: "", last4: "" });
+export const mfaBinding = (userId: string): Binding => ({ orgId: "user", credentialId: userId, projectId: null, provider: "totp", fingerprint: "", last4: "" });
 
 const sealedOf = (row: { formatVersion: number; kekId: string; wrappedDek: Uint8Array; ciphertext: Uint8Array }): Sealed => ({
   formatVersion: row.formatVersion,
@@ -71,7 +71,7 @@ export async function mfaStatus(userId: string): Promise<MfaStatus> {
 }
 
 async function openSecret(userId: string, row: Parameters<typeof sealedOf>[0]): Promise<string> {
-  return open(await verifiedRing(), bindingOf(userId), sealedOf(row));
+  return open(await verifiedRing(), mfaBinding(userId), sealedOf(row));
 }
 
 async function enrolmentOf(principal: UserPrincipal, secret: string): Promise<Enrolment> {
@@ -98,7 +98,7 @@ export async function pendingEnrolment(principal: UserPrincipal): Promise<Enrolm
   }
   const ring = await verifiedRing();
   const secret = newTotpSecret();
-  const sealed = seal(ring, bindingOf(userId), secret);
+  const sealed = seal(ring, mfaBinding(userId), secret);
   const data = { formatVersion: sealed.formatVersion, kekId: sealed.kekId, wrappedDek: bytes(sealed.wrappedDek), ciphertext: bytes(sealed.ciphertext), lastStep: null };
   await db.$transaction(async (tx) => {
     await lockActiveKek(tx, sealed.kekId);
