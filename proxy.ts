@@ -35,6 +35,8 @@ export async function proxy(req: NextRequest) {
   const requestHeaders = new Headers(req.headers);
   requestHeaders.set("x-request-id", requestId);
   requestHeaders.set("x-nonce", nonce);
+  // The page's own path, so a console page that must send the user elsewhere first (MFA) can bring them back.
+  requestHeaders.set("x-gatehouse-path", `${req.nextUrl.pathname}${req.nextUrl.search}`);
   requestHeaders.set("Content-Security-Policy", csp);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("x-request-id", requestId);

@@ -44,6 +44,13 @@ export async function optionalPageUser(): Promise<UserPrincipal | null> {
   }
 }
 
+/** The console path being rendered (set by proxy.ts), if it is within this org; else the org's home. */
+async function consolePath(orgSlug: string): Promise<string> {
+  const path = (await headers()).get("x-gatehouse-path") ?? "";
+  const home = `/${orgSlug}`;
+  return path === home || path.startsWith(`${home}/`) || path.startsWith(`${home}?`) ? path : home;
+}
+
 /** Authorise once per request: a layout and its page share the result. */
 export const orgPage = cache(async (orgSlug: string, permission: Permission = "org.read"): Promise<OrgContext> => {
   const user = await pageUser(`/${orgSlug}`);
@@ -53,7 +60,7 @@ export const orgPage = cache(async (orgSlug: string, permission: Permission = "o
     return await authorizeOrg(user, org.id, permission);
   } catch (error) {
     // The org's session policies: verify (or enrol) MFA and come back; SSO only → a page with the way in.
-    if (error instanceof AppError && error.code === "mfa_required") redirect(`/mfa?next=${encodeURIComponent(`/${orgSlug}`)}`);
+    if (error instanceof AppError && error.code === "mfa_required") redirect(`/mfa?next=${encodeURIComponent(await consolePath(orgSlug))}`);
     if (error instanceof AppError && error.code === "sso_required") redirect(`/sso-required?org=${encodeURIComponent(orgSlug)}`);
     if (error instanceof AppError && (error.status === 404 || error.status === 403)) notFound();
     throw error;

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import OpenAI from "openai";
-import { newEmail, signUp, verifyChain, withDb } from "./support";
+import { enrolMfa, newEmail, signUp, verifyChain, withDb } from "./support";
 
 /**
  * An SDK caller's whole story: an owner creates a restricted key in the
@@ -28,6 +28,7 @@ test("an owner creates, uses, rotates and revokes a restricted API key", async (
   await signUp(page, "Kim Keys", newEmail("keys"));
   await page.getByLabel("Organisation name").fill(`Keys ${Date.now().toString(36)}`);
   await page.getByRole("button", { name: "Create organisation" }).click();
+  await enrolMfa(page);
   await expect(page).toHaveURL(/\/projects$/);
   await page.getByLabel("Project name").fill("Gateway App");
   await page.getByRole("button", { name: "Create project" }).click();

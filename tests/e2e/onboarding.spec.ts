@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { newEmail, PASSWORD, signUp, verifyChain, withDb } from "./support";
+import { enrolMfa, newEmail, PASSWORD, signUp, verifyChain, withDb } from "./support";
 
 /**
  * The foundation's whole story in a real browser: sign up → create an org →
@@ -21,6 +21,7 @@ test("an owner builds an org and a member's view follows their role", async ({ b
 
   await owner.getByLabel("Organisation name").fill(orgName);
   await owner.getByRole("button", { name: "Create organisation" }).click();
+  await enrolMfa(owner);
   await expect(owner).toHaveURL(/\/[a-z0-9-]+\/projects$/);
   const slug = new URL(owner.url()).pathname.split("/")[1]!;
 

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { appendFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import OpenAI from "openai";
-import { newEmail, signUp, verifyChain, withDb } from "./support";
+import { enrolMfa, newEmail, signUp, verifyChain, withDb } from "./support";
 
 /**
  * The provider-key vault from the console: an owner vaults the one key the
@@ -95,6 +95,7 @@ test("an owner vaults a provider key, and the key mode decides where the gateway
   const orgName = `Vault ${Date.now().toString(36)}`;
   await page.getByLabel("Organisation name").fill(orgName);
   await page.getByRole("button", { name: "Create organisation" }).click();
+  await enrolMfa(page);
   await expect(page).toHaveURL(/\/projects$/);
   const slug = new URL(page.url()).pathname.split("/")[1]!;
 
@@ -262,6 +263,9 @@ test("an owner vaults a provider key, and the key mode decides where the gateway
 
   await withDb((db) => db.query(`UPDATE memberships SET role = 'ADMIN' WHERE org_id = $1 AND user_id = (SELECT id FROM users WHERE email = $2)`, [orgId, otherEmail]));
   await otherPage.reload();
+  // Now an admin, who needs MFA in this org (the default): enrolment, then back to the page.
+  await enrolMfa(otherPage);
+  await expect(otherPage).toHaveURL(new RegExp(`/${slug}/settings/provider-keys$`));
   await otherPage.getByRole("switch", { name: "Show revoked" }).check();
   await expect(otherPage.getByRole("table", { name: "Provider keys" }).getByRole("row", { name: /Team OpenAI/ })).toContainText(fingerprint(providerKey));
   const adminMaster = otherPage.getByRole("region", { name: "Master key" });

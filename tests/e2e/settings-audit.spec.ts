@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
-import { newEmail, signUp, verifyChain, withDb } from "./support";
+import { enrolMfa, newEmail, signUp, verifyChain, withDb } from "./support";
 
 /**
  * An owner changes the org's security settings, finds the change in the audit
@@ -12,6 +12,7 @@ test("a settings change is audited, found, filtered and exported", async ({ page
   await signUp(page, "Sam Settings", newEmail("settings"));
   await page.getByLabel("Organisation name").fill(`Audit ${Date.now().toString(36)}`);
   await page.getByRole("button", { name: "Create organisation" }).click();
+  await enrolMfa(page);
   await expect(page).toHaveURL(/\/projects$/);
   const slug = new URL(page.url()).pathname.split("/")[1]!;
 

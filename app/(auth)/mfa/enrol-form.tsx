@@ -1,9 +1,6 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { CodeField } from "@/components/mfa/code-field";
-import { RecoveryCodes } from "@/components/mfa/recovery-codes";
 import { FormError } from "@/components/forms/form-error";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
@@ -12,35 +9,9 @@ import { confirmEnrolmentAction } from "@/lib/mfa/actions";
 
 const grouped = (secret: string) => secret.match(/.{1,4}/g)?.join(" ") ?? secret;
 
-/**
- * Enrolment: scan the QR code (or type the key), confirm with the first code,
- * then the recovery codes, once, before going on.
- */
-export function EnrolForm({ secret, qrDataUrl, next }: { secret: string; qrDataUrl: string; next: string }) {
-  const router = useRouter();
-  const [codes, setCodes] = useState<string[] | null>(null);
-  const { formRef, onSubmit, fieldError, failure, pending } = useActionForm(confirmEnrolmentAction, { refresh: false, onSuccess: (data) => setCodes(data.recoveryCodes) });
-
-  if (codes) {
-    return (
-      <div className="space-y-5">
-        <p role="status" className="text-sm font-medium text-emerald-800">
-          Two-factor authentication is on.
-        </p>
-        <RecoveryCodes codes={codes} />
-        <Button
-          variant="primary"
-          className="w-full"
-          onClick={() => {
-            router.replace(next);
-            router.refresh();
-          }}
-        >
-          I have saved my recovery codes, continue
-        </Button>
-      </div>
-    );
-  }
+/** Enrolment: scan the QR code (or type the key), confirm with the first code; the recovery codes go to `onEnrolled`. */
+export function EnrolForm({ secret, qrDataUrl, onEnrolled }: { secret: string; qrDataUrl: string; onEnrolled: (codes: string[]) => void }) {
+  const { formRef, onSubmit, fieldError, failure, pending } = useActionForm(confirmEnrolmentAction, { refresh: false, onSuccess: (data) => onEnrolled(data.recoveryCodes) });
 
   return (
     <div className="space-y-5">

@@ -3,10 +3,9 @@ import { redirect } from "next/navigation";
 import { safeCallbackUrl } from "@/app/callback-url";
 import { mfaStatus, orgsRequiringMfa, pendingEnrolment } from "@/lib/mfa/service";
 import { pageUser } from "@/lib/security/page";
-import { CenteredHeading, CenteredPage } from "@/components/shell/centered-page";
+import { CenteredPage } from "@/components/shell/centered-page";
 import { SignOutButton } from "@/components/shell/sign-out-button";
-import { EnrolForm } from "./enrol-form";
-import { VerifyForm } from "./verify-form";
+import { MfaDoor } from "./mfa-door";
 
 export const metadata: Metadata = { title: "Two-factor authentication" };
 
@@ -42,9 +41,8 @@ export default async function MfaPage({ searchParams }: { searchParams: Promise<
 
   if (status.enabled) {
     return (
-      <CenteredPage footer={footer}>
-        <CenteredHeading title="Two-factor authentication" description="Enter the 6-digit code from your authenticator app to continue." />
-        <VerifyForm next={next} />
+      <CenteredPage wide footer={footer}>
+        <MfaDoor mode="verify" next={next} />
       </CenteredPage>
     );
   }
@@ -56,10 +54,10 @@ export default async function MfaPage({ searchParams }: { searchParams: Promise<
     requiring.length > 0
       ? `${requiring.map((org) => org.name).join(", ")} ${requiring.length === 1 ? "requires" : "require"} two-factor authentication of owners and admins.`
       : "Sensitive actions (provider keys, audit export, single sign-on settings) need a recent two-factor check.";
+  const qrDataUrl = `data:image/svg+xml;base64,${Buffer.from(enrolment.qrSvg).toString("base64")}`;
   return (
     <CenteredPage wide footer={footer}>
-      <CenteredHeading title="Set up two-factor authentication" description={`${why} Set it up once; afterwards you enter a code from your app when asked.`} />
-      <EnrolForm secret={enrolment.secret} qrDataUrl={`data:image/svg+xml;base64,${Buffer.from(enrolment.qrSvg).toString("base64")}`} next={next} />
+      <MfaDoor mode="enrol" next={next} why={why} secret={enrolment.secret} qrDataUrl={qrDataUrl} />
     </CenteredPage>
   );
 }

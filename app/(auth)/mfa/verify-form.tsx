@@ -1,6 +1,5 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { CodeField } from "@/components/mfa/code-field";
 import { FormError } from "@/components/forms/form-error";
@@ -10,8 +9,7 @@ import { Button } from "@/components/ui/button";
 import { verifyMfaAction } from "@/lib/mfa/actions";
 
 /** The MFA check: a current code (or a recovery code), then on to where the user was going. */
-export function VerifyForm({ next }: { next: string }) {
-  const router = useRouter();
+export function VerifyForm({ onVerified }: { onVerified: () => void }) {
   const [recoveryLeft, setRecoveryLeft] = useState<number | null>(null);
   const { formRef, onSubmit, fieldError, failure, pending } = useActionForm(verifyMfaAction, {
     refresh: false,
@@ -20,8 +18,7 @@ export function VerifyForm({ next }: { next: string }) {
         setRecoveryLeft(data.recoveryCodesLeft ?? 0);
         return;
       }
-      router.replace(next);
-      router.refresh();
+      onVerified();
     },
   });
 
@@ -35,10 +32,7 @@ export function VerifyForm({ next }: { next: string }) {
         <Button
           variant="primary"
           className="w-full"
-          onClick={() => {
-            router.replace(next);
-            router.refresh();
-          }}
+          onClick={onVerified}
         >
           Continue
         </Button>
