@@ -122,25 +122,49 @@ test("each org's users sign in through their own IdP from the email-first page",
   await again.context.close();
 });
 
+/**
+ * Walk an IdP's redirects from the authorization URL (its sign-in and consent
+ * happen without a form) outside the browser, with a cookie jar of its own,
+ * up to the redirect back to Gatehouse: the IdP's response, not delivered.
+ */
+async function idpResponse(authorizationUrl: string, callbackPrefix: string): Promise<string> {
+  const jar = new Map<string, string>();
+  let url = authorizationUrl;
+  for (let hop = 0; hop < 12; hop++) {
+    const res = await fetch(url, { redirect: "manual", headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; ") } });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const at = pair!.indexOf("=");
+      jar.set(pair!.slice(0, at).trim(), pair!.slice(at + 1));
+    }
+    const location = res.headers.get("location");
+    if (!location) throw new Error(`the IdP answered ${res.status} without a redirect at ${url}`);
+    url = new URL(location, url).toString();
+    if (url.startsWith(callbackPrefix)) return url;
+  }
+  throw new Error("the IdP never redirected back");
+}
+
 test("a response meant for one org's connection is refused at the other's callback, and audited", async ({ browser }) => {
   const context = await browser.newContext();
   const page = await context.newPage();
-  let captured: string | null = null;
-  // Let the IdP answer org A's sign-in, but keep its response from reaching A's callback.
-  await page.route(`**/api/auth/callback/oidc-${a.connectionId}**`, async (route) => {
-    captured = route.request().url();
+  // Start org A's sign-in in the browser (next-auth sets its state, PKCE and nonce cookies for A's
+  // connection), but hold the navigation to A's IdP and let the IdP answer outside the browser.
+  let authorization: string | null = null;
+  await page.route(`${a.idp.issuer}/**`, async (route) => {
+    authorization = route.request().url();
     await route.fulfill({ status: 200, contentType: "text/plain", body: "held" });
   });
   await page.goto(`/sso/${a.slug}`);
-  await expect.poll(() => captured, { timeout: 30_000 }).not.toBeNull();
-  const response = new URL(captured!);
+  await expect.poll(() => authorization, { timeout: 30_000 }).not.toBeNull();
+  expect(new URL(authorization!).searchParams.get("redirect_uri")).toBe(`${BASE}/api/auth/callback/oidc-${a.connectionId}`);
+  const response = new URL(await idpResponse(authorization!, `${BASE}/api/auth/callback/oidc-${a.connectionId}`));
   expect(response.searchParams.get("code")).toBeTruthy();
 
-  // The same code and state, delivered to org B's connection.
-  const replay = new URL(`/api/auth/callback/oidc-${b.connectionId}${response.search}`, BASE);
-  await page.goto(replay.toString());
+  // The response meant for A's connection (its code and state), delivered to org B's callback.
+  await page.goto(`/api/auth/callback/oidc-${b.connectionId}${response.search}`);
   await expect(page).toHaveURL(new RegExp(`/sso/${b.slug}\\?error=response_for_another_connection`));
-  await expect(page.getByRole("alert")).toContainText("meant for another identity provider connection");
+  await expect(page.getByText("meant for another identity provider connection")).toBeVisible();
   expect(await sessionClaims(context)).toBeNull();
 
   const failures = await ssoEvents(b.id, "auth.sso.failed");
@@ -149,6 +173,8 @@ test("a response meant for one org's connection is refused at the other's callba
   await withDb(async (db) => {
     await verifyChain(db, b.id);
   });
+  // Nothing reached org A: no sign-in there from this attempt.
+  expect(await ssoEvents(a.id, "auth.sso.failed")).toHaveLength(0);
   await context.close();
 });
 
@@ -161,7 +187,7 @@ test("an email outside the org's verified domains is refused, and audited", asyn
     const page = await context.newPage();
     await page.goto(`/sso/${a.slug}`);
     await page.waitForURL(new RegExp(`/sso/${a.slug}\\?error=email_domain_not_verified`), { timeout: 30_000 });
-    await expect(page.getByRole("alert")).toContainText("has not verified");
+    await expect(page.getByText("whose domain this organisation has not verified")).toBeVisible();
     expect(await sessionClaims(context)).toBeNull();
     await context.close();
   } finally {
