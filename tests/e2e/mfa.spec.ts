@@ -60,6 +60,7 @@ test("an owner enrols MFA, each sign-in then asks for a code, and a recovery cod
   await expect(page.getByRole("heading", { level: 1, name: "Projects" })).toBeVisible();
 
   await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
   await signIn(page, email);
   await expect(page.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible();
   await page.getByLabel("Authentication code").fill(first!);
@@ -122,4 +123,49 @@ test("an owner without MFA is asked to enrol right after signing in", async ({ p
   await enrolMfa(page);
   await expect(page).toHaveURL(new RegExp(`/${slug}/projects$`));
   await expect(page.getByRole("heading", { level: 1, name: "Projects" })).toBeVisible();
+});
+
+/**
+ * Enforced SSO in the browser: a member who signed in with a password is shown
+ * the way in through the IdP; the owner, with a password and MFA, breaks
+ * glass, and that is audited once for the session.
+ */
+test("with SSO enforced, a password member is sent to SSO and the owner's break-glass is audited once", async ({ browser }) => {
+  const ownerEmail = newEmail("glass-owner");
+  const memberEmail = newEmail("glass-member");
+  const ownerContext = await browser.newContext();
+  const owner = await ownerContext.newPage();
+  await signUp(owner, "Gus Glass", ownerEmail);
+  await owner.getByLabel("Organisation name").fill(`Glass ${Date.now().toString(36)}`);
+  await owner.getByRole("button", { name: "Create organisation" }).click();
+  await enrolMfa(owner);
+  await expect(owner).toHaveURL(/\/projects$/);
+  const slug = new URL(owner.url()).pathname.split("/")[1]!;
+
+  const memberContext = await browser.newContext();
+  const member = await memberContext.newPage();
+  await signUp(member, "Mo Member", memberEmail);
+  await expect(member).toHaveURL(/\/orgs\/new$/);
+  const orgId = await withDb(async (db) => {
+    const org = (await db.query(`SELECT id FROM orgs WHERE slug = $1`, [slug])).rows[0];
+    await db.query(`INSERT INTO memberships (id, org_id, user_id, role, updated_at) SELECT gen_random_uuid(), $1, id, 'DEVELOPER', now() FROM users WHERE email = $2`, [org.id, memberEmail]);
+    await db.query(`UPDATE org_settings SET enforce_sso = true WHERE org_id = $1`, [org.id]);
+    return org.id as string;
+  });
+
+  await member.goto(`/${slug}/projects`);
+  await expect(member).toHaveURL(new RegExp(`/sso-required\\?org=${slug}$`));
+  await expect(member.getByRole("heading", { name: "Single sign-on required" })).toBeVisible();
+  await expect(member.getByRole("link", { name: "Continue with single sign-on" })).toHaveAttribute("href", `/sso/${slug}`);
+  await expect(member.getByText("Break-glass", { exact: false })).toHaveCount(0);
+
+  // The owner's session passed MFA: admitted, and the entry is recorded once however many pages follow.
+  await owner.reload();
+  await expect(owner.getByRole("heading", { level: 1, name: "Projects" })).toBeVisible();
+  await owner.goto(`/${slug}/members`);
+  await owner.goto(`/${slug}/settings`);
+  const events = await withDb((db) => db.query(`SELECT actor_label, target_type FROM audit_logs WHERE chain = $1 AND action = 'auth.break_glass'`, [orgId]));
+  expect(events.rows).toEqual([{ actor_label: ownerEmail, target_type: "session" }]);
+  await ownerContext.close();
+  await memberContext.close();
 });
