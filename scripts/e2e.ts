@@ -11,6 +11,7 @@ import path from "node:path";
 import { startEmbeddedPostgres } from "../lib/db/embedded";
 import { applyMigrations, createDatabase, dropDatabase, uniqueDatabaseName, withDatabase } from "../lib/db/migrate";
 import { startUpstreamServer } from "../tests/support/upstream-server";
+import { startDnsServer } from "../tests/support/dns-server";
 import { scanForPlaintexts } from "./e2e-plaintext-scan";
 // @ts-expect-error plain ESM helper without types
 import { ensureChromium } from "./chromium.mjs";
@@ -64,6 +65,11 @@ async function main() {
   // Well-formed provider keys the upstream refuses, for tests that need a wrong or a caller's own key.
   const spareKeys = [1, 2].map(() => `sk-e2e-spare-${randomBytes(18).toString("hex")}`);
   const upstream = await startUpstreamServer({ openaiKey: providerKey, anthropicKey: providerKey });
+  // DNS for verifying domains: a spec publishes a TXT record by writing a file in this folder.
+  const dnsDir = path.resolve("test-results/dns");
+  rmSync(dnsDir, { recursive: true, force: true });
+  mkdirSync(dnsDir, { recursive: true });
+  const dns = await startDnsServer(dnsDir);
   let server: ReturnType<typeof spawn> | undefined;
   let status = 1;
   try {
@@ -85,6 +91,7 @@ async function main() {
       GATEWAY_ALLOW_PRIVATE_UPSTREAMS: "true",
       // The SSO tests' identity providers run on loopback (tests/support/oidc-idp.ts).
       SSO_ALLOW_PRIVATE_ISSUERS: "true",
+      DNS_SERVERS: dns.address,
     };
     mkdirSync("test-results", { recursive: true });
     // Response bodies the specs record, for the plaintext scan below.
@@ -109,6 +116,7 @@ async function main() {
         E2E_PROVIDER_KEY: providerKey,
         E2E_SPARE_PROVIDER_KEYS: spareKeys.join(","),
         E2E_RESPONSES_DIR: responses,
+        E2E_DNS_DIR: dnsDir,
       },
     });
     status = await new Promise<number>((resolve) => run.on("exit", (code) => resolve(code ?? 1)));
@@ -131,6 +139,7 @@ async function main() {
   } finally {
     server?.kill("SIGTERM");
     await upstream.close().catch(() => {});
+    await dns.close().catch(() => {});
     await db.dispose().catch(() => {});
   }
   process.exit(status);

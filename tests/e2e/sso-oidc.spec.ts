@@ -1,19 +1,23 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { expect, test, type Browser, type BrowserContext } from "@playwright/test";
 import { decode } from "next-auth/jwt";
 import { seal } from "../../lib/vault/envelope";
 import { startOidcIdp, type IdpUser, type OidcIdp } from "../support/oidc-idp";
-import { verifyChain, withDb } from "./support";
+import { enrolMfa, newEmail, signUp, verifyChain, withDb } from "./support";
 
 /**
  * OIDC single sign-on in Chromium against two real identity providers
  * (`oidc-provider` on loopback), one per org: each org's user signs in
  * through the email-first page; a response meant for one org's connection is
  * refused at the other's callback; an email outside the org's verified domain
- * is refused. The orgs, their verified domains and their connections are set
- * up in the database (the console and DNS verification are covered by the
- * integration tests), the client secret sealed under the server's master key
- * exactly as the app seals it.
+ * is refused. For these, the orgs, their verified domains and their
+ * connections are set up in the database, the client secret sealed under the
+ * server's master key exactly as the app seals it. The last test sets up a
+ * third org the way an owner does, in the console: a domain verified through
+ * DNS (a local DNS server, scripts/e2e.ts) and an OIDC connection discovered
+ * from its IdP.
  */
 const BASE = process.env.E2E_BASE_URL ?? "http://127.0.0.1:3000";
 const suffix = () => randomBytes(4).toString("hex");
@@ -199,4 +203,77 @@ test("an email outside the org's verified domains is refused, and audited", asyn
     expect((await db.query(`SELECT count(*)::int AS n FROM users WHERE email = $1`, [outsider.email])).rows[0].n).toBe(0);
     expect((await db.query(`SELECT count(*)::int AS n FROM sso_identities WHERE subject = $1`, [outsider.sub])).rows[0].n).toBe(0);
   });
+});
+
+test("an owner sets up SSO in the console: a domain verified through DNS, an OIDC connection, then a user signs in", async ({ page, browser }) => {
+  const tag = suffix();
+  const domain = `gamma-${tag}.example`;
+  const user: IdpUser = { sub: `gamma-user-${tag}`, email: `gamma.user@${domain}`, name: "Gamma user" };
+  const idp = await startOidcIdp({ user });
+  try {
+    await signUp(page, "Olga Owner", newEmail("sso-owner"));
+    await page.getByLabel("Organisation name").fill(`Gamma ${tag}`);
+    await page.getByRole("button", { name: "Create organisation" }).click();
+    await enrolMfa(page);
+    const slug = new URL(page.url()).pathname.split("/")[1]!;
+
+    await page.goto(`/${slug}/settings`);
+    await page.getByRole("link", { name: "Manage single sign-on" }).click();
+    await expect(page.getByRole("heading", { name: "Single sign-on", level: 1 })).toBeVisible();
+
+    // Claim the domain, publish the record it shows, verify.
+    await page.getByLabel("Email domain").fill(domain.toUpperCase());
+    await page.getByRole("button", { name: "Add domain" }).click();
+    const domains = page.getByRole("list", { name: "Domains" });
+    await expect(domains).toContainText(domain);
+    await expect(domains).toContainText("Pending");
+    const value = (await domains.locator("code", { hasText: "gatehouse-verification=" }).innerText()).trim();
+    await expect(domains.locator("code", { hasText: `_gatehouse.${domain}` })).toBeVisible();
+    // Verify before the record exists: refused with the reason.
+    await page.getByRole("button", { name: `Verify ${domain}` }).click();
+    await expect(page.getByText(`No TXT record found at _gatehouse.${domain}.`).first()).toBeVisible();
+    writeFileSync(path.join(process.env.E2E_DNS_DIR!, `_gatehouse.${domain}`), `v=spf1 -all\n${value}\n`);
+    await page.getByRole("button", { name: `Verify ${domain}` }).click();
+    await expect(domains).toContainText("Verified");
+
+    // An OIDC connection: the issuer is discovered; the secret shows as its last four only.
+    await page.getByRole("button", { name: "Add OIDC connection" }).click();
+    const form = page.getByRole("form", { name: "New OIDC connection" });
+    await form.getByLabel("Name").fill("Gamma IdP");
+    await form.getByLabel("Issuer URL").fill(idp.issuer);
+    await form.getByLabel("Client ID").fill(idp.clientId);
+    await form.getByLabel("Client secret").fill(idp.clientSecret);
+    await form.getByRole("button", { name: "Save connection" }).click();
+    const connection = page.getByRole("listitem", { name: "Gamma IdP" });
+    await expect(connection).toContainText(`••••${idp.clientSecret.slice(-4)}`);
+    await expect(page.locator("body")).not.toContainText(idp.clientSecret);
+    const redirectUri = (await connection.locator("code", { hasText: "/api/auth/callback/oidc-" }).innerText()).trim();
+    expect(redirectUri).toMatch(new RegExp(`^${BASE}/api/auth/callback/oidc-[0-9a-f-]{36}$`));
+    idp.allowRedirect(redirectUri);
+
+    // The org's user signs in through it from the email-first page.
+    const context = await browser.newContext();
+    const userPage = await context.newPage();
+    await userPage.goto("/sign-in");
+    await userPage.getByLabel("Email").fill(user.email);
+    await userPage.getByRole("button", { name: "Continue" }).click();
+    await userPage.waitForURL((url) => url.origin === BASE && url.pathname.startsWith(`/${slug}`), { timeout: 30_000 });
+    const claims = await sessionClaims(context);
+    expect(claims).toMatchObject({ amr: "sso", email: user.email });
+    await context.close();
+
+    await withDb(async (db) => {
+      const org = (await db.query(`SELECT id FROM orgs WHERE slug = $1`, [slug])).rows[0];
+      const events = await verifyChain(db, org.id);
+      const actions = events.map((e) => e.action);
+      for (const action of ["domain.added", "domain.verified", "sso.connection.created", "member.joined", "auth.sso.succeeded"]) expect(actions).toContain(action);
+      expect(JSON.stringify(events)).not.toContain(idp.clientSecret);
+      const stored = (await db.query(`SELECT secret_ciphertext, secret_last4, oidc_discovery->>'issuer' AS issuer FROM sso_connections WHERE org_id = $1`, [org.id])).rows[0];
+      expect(stored.issuer).toBe(idp.issuer);
+      expect(stored.secret_last4).toBe(idp.clientSecret.slice(-4));
+      expect(Buffer.from(stored.secret_ciphertext).toString("latin1")).not.toContain(idp.clientSecret);
+    });
+  } finally {
+    await idp.close();
+  }
 });
