@@ -119,6 +119,8 @@ describe("API key verification", () => {
 describe("API key lookup", () => {
   it("loads a key with one SQL statement when its cache entry is missing or stale", async () => {
     const t = await makeTenant("OneQuery");
+    // BYOK_ONLY: the call ends at the missing provider key without consulting the vault, so only the key load is counted.
+    await db.orgSettings.upsert({ where: { orgId: t.org.id }, create: { orgId: t.org.id, providerKeyMode: "BYOK_ONLY" }, update: { providerKeyMode: "BYOK_ONLY" } });
     const before = snapshot().dbQueries;
     expect(await call(t.apiKey.secret)).toMatchObject(admitted);
     expect(snapshot().dbQueries - before).toBe(1);
