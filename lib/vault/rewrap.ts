@@ -152,8 +152,11 @@ export async function retireKek(ring: KeyRing, kekId: string): Promise<{ retired
   return db.$transaction(async (tx) => {
     // Lock out a concurrent create or replace under this KEK while checking.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${RETIRE_LOCK}, 0))`;
-    // Provider keys and users' TOTP secrets (lib/mfa/rewrap.ts) alike.
-    const inUse = (await tx.providerCredential.count({ where: { kekId } })) + (await tx.userMfa.count({ where: { kekId } }));
+    // Provider keys, SSO client secrets and users' TOTP secrets (lib/mfa/rewrap.ts) alike.
+    const inUse =
+      (await tx.providerCredential.count({ where: { kekId } })) +
+      (await tx.ssoConnection.count({ where: { secretKekId: kekId } })) +
+      (await tx.userMfa.count({ where: { kekId } }));
     if (inUse > 0) throw new KekInUse(kekId, inUse);
     // Retiring twice changes nothing and records nothing.
     const known = await tx.vaultKek.findUnique({ where: { id: kekId }, select: { retiredAt: true } });

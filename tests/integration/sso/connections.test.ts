@@ -13,6 +13,12 @@ import { connectionDto } from "@/lib/sso/schemas";
 import { makeTenant, sessionCookie } from "../../support/fixtures";
 import { callRoute } from "../../support/http";
 import { discoveryDocument, localIssuer, ssoContext } from "../../support/sso";
+import { randomBytes, randomUUID } from "node:crypto";
+import { last4Of, seal } from "@/lib/vault/envelope";
+import { KekInUse, retireKek, rewrapVault } from "@/lib/vault/rewrap";
+import { verifiedRing } from "@/lib/vault/ring";
+import { secretBinding } from "@/lib/sso/connections";
+import { makeRing } from "../vault/support";
 
 /**
  * SSO connections on the database: the client secret is sealed and never
@@ -239,6 +245,41 @@ describe("OIDC connections", () => {
       expect((await rejection(attempt)).code).toBe("not_found");
     }
     expect((await db.ssoConnection.findUniqueOrThrow({ where: { id: theirs.id } })).name).toBe("Theirs");
+  });
+});
+
+describe("master-key rotation", () => {
+  it("keeps a master key that still wraps an SSO client secret from being retired until it is re-wrapped", async () => {
+    const { tenant: t } = await tenant("Rotation");
+    const oldId = `sso-old-${randomUUID().slice(0, 8)}`;
+    const newId = `sso-new-${randomUUID().slice(0, 8)}`;
+    const [OLD, NEW] = [randomBytes(32), randomBytes(32)];
+    const before = makeRing(oldId, { [oldId]: OLD });
+    const rotated = makeRing(newId, { [oldId]: OLD, [newId]: NEW });
+    await verifiedRing(before);
+    const id = randomUUID();
+    const secret = `rotation-secret-${randomUUID()}`;
+    const sealed = seal(before, secretBinding(t.org.id, id, last4Of(secret)), secret);
+    await db.ssoConnection.create({
+      data: {
+        id,
+        orgId: t.org.id,
+        protocol: "OIDC",
+        name: "IdP",
+        oidcIssuer: ISSUER,
+        oidcClientId: "c",
+        secretFormatVersion: sealed.formatVersion,
+        secretKekId: sealed.kekId,
+        secretWrappedDek: new Uint8Array(sealed.wrappedDek),
+        secretCiphertext: new Uint8Array(sealed.ciphertext),
+        secretLast4: last4Of(secret),
+      },
+    });
+    await verifiedRing(rotated);
+    await expect(retireKek(rotated, oldId)).rejects.toThrow(KekInUse);
+    await rewrapVault({ ring: rotated, orgId: t.org.id });
+    expect((await db.ssoConnection.findUniqueOrThrow({ where: { id } })).secretKekId).toBe(newId);
+    await expect(retireKek(rotated, oldId)).resolves.toHaveProperty("retiredAt");
   });
 });
 
