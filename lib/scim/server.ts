@@ -60,9 +60,15 @@ function guarded<A extends unknown[], R>(fn: (...args: A) => Promise<R>, ctxOf: 
 type ScimResource = { id?: string };
 
 const globalForScim = globalThis as unknown as { gatehouseScimDeclared?: boolean };
+let handlersAttached = false;
 
-/** Declare the resources once per process; (re)attach the handlers and base paths every time this module loads. */
+/**
+ * Declare the resources once per process and attach this module's handlers
+ * and base paths, on the first request (not at import: a build imports the
+ * route without any configuration).
+ */
 function setUp(): void {
+  if (handlersAttached) return;
   if (!globalForScim.gatehouseScimDeclared) {
     Config.set({
       documentationUri: undefined,
@@ -137,9 +143,8 @@ function setUp(): void {
         (_r, ctx) => ctx,
       ),
     );
+  handlersAttached = true;
 }
-
-setUp();
 
 export interface ScimRequest {
   method: string;
@@ -271,6 +276,7 @@ const ENDPOINTS = { users: "Users", groups: "Groups", serviceproviderconfig: "Se
  */
 export async function handleScim(ctx: ScimContext, request: ScimRequest): Promise<ScimResult> {
   try {
+    setUp();
     const first = request.segments[0]?.toLowerCase() ?? "";
     const endpoint = Object.hasOwn(ENDPOINTS, first) ? ENDPOINTS[first as keyof typeof ENDPOINTS] : null;
     if (endpoint === "Users" || endpoint === "Groups") return await resourceRequest(ctx, endpoint, request);
