@@ -90,6 +90,14 @@ describe("Okta SCIM 2.0 spec test: required checks", async () => {
     expect(res.json.Resources[0]).toMatchObject({ id: createdId, userName: email });
   });
 
+  it("lets exactly one of several concurrent creates of one userName win; the others are 409", async () => {
+    const address = `race-${unique()}@example.test`;
+    const results = await Promise.all(Array.from({ length: 5 }, (_, i) => scim(token, "POST", "/Users", oktaUser(i % 2 ? address.toUpperCase() : address))));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+    expect(await db.membership.count({ where: { orgId: org.id, user: { email: address } } })).toBe(1);
+    expect(await db.user.count({ where: { email: address } })).toBe(1);
+  });
+
   it("answers 401 without a token, and 401 with a wrong one, as SCIM errors", async () => {
     const none = await scim(null, "GET", "/Users");
     expect(none.status).toBe(401);
