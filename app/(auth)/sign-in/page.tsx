@@ -26,7 +26,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       }
     >
       <CenteredHeading title="Sign in" description="Enter your email. If your organisation signs in with single sign-on, you continue at its identity provider; otherwise with your password." />
-      <SignInForm callbackUrl={callbackUrl} initialError={error} />
+      <SignInForm callbackUrl={callbackUrl} initialError={error} passwordOnly={params.method === "password"} />
     </CenteredPage>
   );
 }

@@ -32,10 +32,11 @@ function withDestination(url: string, callbackUrl: string): string {
  * step. The answer depends on the domain only, so it tells nothing about
  * whether an account exists.
  */
-export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string; initialError: string | null }) {
+export function SignInForm({ callbackUrl, initialError, passwordOnly = false }: { callbackUrl: string; initialError: string | null; passwordOnly?: boolean }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
-  const [step, setStep] = useState<"email" | "password">("email");
+  // `passwordOnly`: straight to the password (an SSO org's owner using the break-glass path).
+  const [step, setStep] = useState<"email" | "password">(passwordOnly ? "password" : "email");
   const [email, setEmail] = useState("");
   const [error, setError] = useState<string | null>(initialError ? (MESSAGES[initialError] ?? FALLBACK) : null);
   const [missing, setMissing] = useState<Missing>({});
@@ -123,26 +124,36 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
         autoComplete="username"
         autoCapitalize="none"
         spellCheck={false}
-        readOnly={step === "password"}
+        readOnly={step === "password" && !passwordOnly}
         defaultValue={email}
         error={missing.email}
       />
       {step === "password" ? (
         <>
-          <div className="-mt-2 text-right">
-            <button type="button" onClick={changeEmail} className="text-xs font-medium text-accent-700 hover:underline">
-              Use another email
-            </button>
-          </div>
+          {passwordOnly ? null : (
+            <div className="-mt-2 text-right">
+              <button type="button" onClick={changeEmail} className="text-xs font-medium text-accent-700 hover:underline">
+                Use another email
+              </button>
+            </div>
+          )}
           <TextField ref={passwordRef} id="sign-in-password" name="password" type="password" label="Password" autoComplete="current-password" error={missing.password} />
           <Button type="submit" variant="primary" pending={pending} className="w-full">
             Sign in
           </Button>
         </>
       ) : (
-        <Button type="submit" variant="primary" pending={pending} className="w-full">
-          Continue
-        </Button>
+        <>
+          <Button type="submit" variant="primary" pending={pending} className="w-full">
+            Continue
+          </Button>
+          <p className="text-center text-xs text-zinc-500">
+            {/* Past SSO to the password (an owner's break-glass where the org enforces SSO). */}
+            <a href={`/sign-in?method=password${callbackUrl === "/" ? "" : `&callbackUrl=${encodeURIComponent(callbackUrl)}`}`} className="hover:underline">
+              Sign in with a password instead
+            </a>
+          </p>
+        </>
       )}
     </form>
   );

@@ -41,12 +41,19 @@ export default async function SsoPage({ params, searchParams }: { params: Promis
   const wanted = typeof query.connection === "string" ? query.connection : null;
   const org = await startableConnections(orgSlug);
   const footer = (
-    <>
-      Not your organisation?{" "}
-      <Link href="/sign-in" className="font-medium text-accent-700 hover:underline">
-        Sign in another way
-      </Link>
-    </>
+    <div className="space-y-1">
+      <p>
+        Not your organisation?{" "}
+        <Link href="/sign-in" className="font-medium text-accent-700 hover:underline">
+          Sign in another way
+        </Link>
+      </p>
+      <p>
+        <Link href={`/sign-in?method=password&callbackUrl=${encodeURIComponent(callbackUrl)}`} className="text-zinc-500 hover:underline">
+          Sign in with a password instead
+        </Link>
+      </p>
+    </div>
   );
 
   if (!org || org.connections.length === 0) {
