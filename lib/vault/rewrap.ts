@@ -152,11 +152,9 @@ export async function retireKek(ring: KeyRing, kekId: string): Promise<{ retired
   return db.$transaction(async (tx) => {
     // Lock out a concurrent create or replace under this KEK while checking.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${RETIRE_LOCK}, 0))`;
-    // Provider keys, SSO client secrets and users' TOTP secrets (lib/mfa/rewrap.ts) alike.
-    const inUse =
-      (await tx.providerCredential.count({ where: { kekId } })) +
-      (await tx.ssoConnection.count({ where: { secretKekId: kekId } })) +
-      (await tx.userMfa.count({ where: { kekId } }));
+    // Every sealed store alike: provider keys, SSO client secrets, users' TOTP secrets.
+    let inUse = 0;
+    for (const store of SEALED_STORES) inUse += (await store.countByKek(tx, null)).find((g) => g.kekId === kekId)?.count ?? 0;
     if (inUse > 0) throw new KekInUse(kekId, inUse);
     // Retiring twice changes nothing and records nothing.
     const known = await tx.vaultKek.findUnique({ where: { id: kekId }, select: { retiredAt: true } });
