@@ -17,6 +17,8 @@ export const memberDto = z.object({
   email: z.string(),
   name: z.string().nullable(),
   role,
+  /** SUSPENDED: deprovisioned through SCIM; no access to the org until reactivated. */
+  status: z.enum(["ACTIVE", "SUSPENDED"]),
   createdAt: z.date().transform((d) => d.toISOString()),
 });
 

@@ -12,7 +12,7 @@ export async function listMembers(orgId: OrgId) {
     include: { user: { select: { email: true, name: true } } },
     orderBy: { createdAt: "asc" },
   });
-  return rows.map((m) => ({ id: m.id, userId: m.userId, email: m.user.email, name: m.user.name, role: m.role, createdAt: m.createdAt }));
+  return rows.map((m) => ({ id: m.id, userId: m.userId, email: m.user.email, name: m.user.name, role: m.role, status: m.status, createdAt: m.createdAt }));
 }
 
 /** Serialise membership changes of one org, so "last owner" checks cannot race. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GET as getOrgRoute } from "@/app/api/v1/orgs/[orgId]/route";
+import { GET as listMembersRoute } from "@/app/api/v1/orgs/[orgId]/members/route";
 import { GET as listOrgsRoute } from "@/app/api/v1/orgs/route";
 import { verifyApiKey } from "@/lib/api-keys/verify";
 import { verifyAuditChain } from "@/lib/audit/verify";
@@ -58,6 +59,10 @@ describe("deprovisioning", () => {
 
     const membership = await db.membership.findUniqueOrThrow({ where: { id: m.id } });
     expect(membership).toMatchObject({ status: "SUSPENDED", scimActive: false });
+    // Admins see the suspension in the member list (API and console).
+    const admin = await makeMember(m.org.id, "ADMIN");
+    const members = await callRoute(listMembersRoute, "GET", `/api/v1/orgs/${m.org.id}/members`, { cookie: await sessionCookie(admin.user.id), params: { orgId: m.org.id } });
+    expect((members.json as { data: { id: string; status: string }[] }).data.find((row) => row.id === m.id)).toMatchObject({ status: "SUSPENDED" });
     expect(membership.suspendedAt).toBeInstanceOf(Date);
     const events = await db.auditLog.findMany({ where: { orgId: m.org.id }, orderBy: { seq: "asc" } });
     const deprovisioned = events.find((e) => e.action === "scim.user.deprovisioned")!;

@@ -17,6 +17,8 @@ export interface MemberRow {
   email: string;
   name: string | null;
   role: Role;
+  /** Deprovisioned through SCIM: no access until the identity provider reactivates them. */
+  suspended: boolean;
   joinedAt: string;
   joined: string;
   isMe: boolean;
@@ -78,6 +80,7 @@ export function MembersTable({
           <span className="inline-flex flex-wrap items-center gap-x-2 gap-y-1">
             <span className="break-words">{info.getValue()}</span>
             {info.row.original.isMe ? <Badge>You</Badge> : null}
+            {info.row.original.suspended ? <Badge tone="warning">Suspended (SCIM)</Badge> : null}
           </span>
         ),
       }),

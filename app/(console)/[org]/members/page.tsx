@@ -40,6 +40,7 @@ export default async function MembersPage({ params }: { params: Promise<{ org: s
             email: m.email,
             name: m.name,
             role: m.role,
+            suspended: m.status === "SUSPENDED",
             joinedAt: m.createdAt.toISOString(),
             joined: formatDate(m.createdAt),
             isMe: m.userId === ctx.principal.userId,
