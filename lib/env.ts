@@ -54,6 +54,7 @@ const schema = z.object({
   INVITATION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
   RATE_LIMIT_API_KEY_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   RATE_LIMIT_ORG_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(6_000),
+  RATE_LIMIT_SIGNUP_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(10),
   OPENAI_BASE_URL: z.url({ protocol: /^https?$/ }).default("https://api.openai.com/v1"),
   ANTHROPIC_BASE_URL: z.url({ protocol: /^https?$/ }).default("https://api.anthropic.com"),
   GATEWAY_ALLOW_PRIVATE_UPSTREAMS: z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1"),

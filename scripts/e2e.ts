@@ -89,6 +89,8 @@ async function main() {
       OPENAI_BASE_URL: upstream.openaiBaseUrl,
       ANTHROPIC_BASE_URL: upstream.anthropicBaseUrl,
       GATEWAY_ALLOW_PRIVATE_UPSTREAMS: "true",
+      // Every spec signs its people up from 127.0.0.1: more than the default 10 an hour.
+      RATE_LIMIT_SIGNUP_PER_HOUR: "1000",
       // The SSO tests' identity providers run on loopback (tests/support/oidc-idp.ts).
       SSO_ALLOW_PRIVATE_ISSUERS: "true",
       DNS_SERVERS: dns.address,

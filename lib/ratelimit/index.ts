@@ -48,11 +48,12 @@ function defaultLimiter(): RateLimiter<PolicyName> {
     log.warn("no REDIS_URL or UPSTASH_REDIS_REST_URL: rate limits are per process only");
   }
   current = createRateLimiter({
-    // The SDK defaults are the operator's to set; everything else is fixed in ./policies.
+    // The SDK defaults and the sign-up budget per address are the operator's to set; everything else is fixed in ./policies.
     policies: {
       ...POLICIES,
       apiKey: { ...POLICIES.apiKey, limit: config.RATE_LIMIT_API_KEY_PER_MINUTE },
       org: { ...POLICIES.org, limit: config.RATE_LIMIT_ORG_PER_MINUTE },
+      signUpIp: { ...POLICIES.signUpIp, limit: config.RATE_LIMIT_SIGNUP_PER_HOUR },
     },
     backend,
     // A key of its own, derived from the app secret: stored keys reveal no email or IP.
