@@ -8,6 +8,7 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { env } from "@/lib/env";
 import type { OrgContext } from "@/lib/security/context";
 import { AppError } from "@/lib/security/errors";
+import { requireRecentMfa } from "@/lib/security/step-up";
 import type { AddDomainInput, DomainView } from "./schemas";
 
 /**
@@ -132,6 +133,8 @@ function lookupError(error: unknown, name: string): string {
  * `domain_verification_failed`. A verified domain is answered as it is.
  */
 export async function verifyDomain(ctx: OrgContext, id: string, resolveTxt: TxtResolver = defaultTxtResolver()): Promise<DomainView> {
+  // A verified domain routes sign-ins to the org's IdP and admits its users: a recent MFA check first.
+  requireRecentMfa(ctx);
   const row = await findRow(ctx, id);
   if (row.verifiedAt) return toView(row);
   const name = recordName(row.domain);
@@ -174,6 +177,7 @@ export async function verifyDomain(ctx: OrgContext, id: string, resolveTxt: TxtR
 
 /** Release a domain. Its SSO users can no longer sign in through the org's IdP until it is verified again. */
 export async function removeDomain(ctx: OrgContext, id: string): Promise<void> {
+  requireRecentMfa(ctx);
   const row = await findRow(ctx, id);
   await db.$transaction(async (tx) => {
     const { count } = await tx.orgDomain.deleteMany({ where: { id: row.id, orgId: ctx.orgId } });

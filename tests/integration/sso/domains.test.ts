@@ -156,4 +156,20 @@ describe("verified domains", () => {
     expect(await db.orgDomain.count({ where: { id: mine.id } })).toBe(0);
     expect((await events(own.tenant.org.id, "domain.removed"))[0]).toMatchObject({ targetId: mine.id, metadata: { domain: mine.domain, wasVerified: false } });
   });
+
+  it("needs a recent MFA check to verify or remove a domain (step-up), not to claim one", async () => {
+    const { tenant: t } = await tenant("DomainStepUp");
+    const domain = freshDomain();
+    const stale = await sessionCookie(t.members.ADMIN.user.id, { mfaAt: Math.floor(Date.now() / 1000) - 3600 });
+    const claimed = await callRoute(domainsRoute.POST, "POST", `/api/v1/orgs/${t.org.id}/domains`, { cookie: stale, params: { orgId: t.org.id }, body: { domain } });
+    expect(claimed.status).toBe(201);
+    const id = (claimed.json as { id: string }).id;
+    const ctx = await ssoContext(t.org.id, t.members.ADMIN.user);
+    const staleCtx = { ...ctx, principal: { ...ctx.principal, session: { ...ctx.principal.session, mfaAt: Math.floor(Date.now() / 1000) - 3600 } } };
+    const dns = fakeDns({ [recordName(domain)]: [[recordValue((await db.orgDomain.findUniqueOrThrow({ where: { id } })).token)]] });
+    expect((await rejection(verifyDomain(staleCtx, id, dns.resolve))).code).toBe("mfa_step_up_required");
+    expect((await rejection(removeDomain(staleCtx, id))).code).toBe("mfa_step_up_required");
+    expect(dns.asked).toEqual([]);
+    expect(await db.orgDomain.findUniqueOrThrow({ where: { id } })).toMatchObject({ verifiedAt: null });
+  });
 });
