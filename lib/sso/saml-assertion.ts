@@ -47,6 +47,7 @@ export const SAML_REFUSALS = [
   "subject_confirmation_missing",
   "unsolicited_response",
   "unknown_request",
+  "other_browser",
   "replayed",
   "nameid_transient",
 ] as const;

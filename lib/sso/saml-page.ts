@@ -26,6 +26,7 @@ const MESSAGES: Record<SamlFailureReason, string> = {
   subject_confirmation_missing: "The assertion cannot be used for browser sign-in (no bearer subject confirmation).",
   unsolicited_response: "Sign-in started at the identity provider is not accepted. Start the sign-in from Gatehouse.",
   unknown_request: "This response does not answer a sign-in started here, or the sign-in took longer than 10 minutes. Start the sign-in again.",
+  other_browser: "This sign-in was started in another browser (or this browser's cookies were cleared). Start the sign-in again here.",
   replayed: "This sign-in response has already been used. Start the sign-in again.",
   nameid_transient: "The identity provider sent a transient NameID. Configure it to send the email address (or a persistent id) as NameID.",
   connection_unavailable: "This single sign-on connection is not available.",

@@ -101,7 +101,36 @@ export async function samlMetadata(connectionId: string): Promise<string | null>
   return generateServiceProviderMetadata({ issuer: sp.entityId, callbackUrl: sp.acsUrl, identifierFormat: NAMEID_EMAIL, wantAssertionsSigned: true });
 }
 
-export type SamlStart = { status: "redirect"; url: string } | { status: "unavailable"; orgSlug: string | null };
+export type SamlStart = { status: "redirect"; url: string; requestId: string } | { status: "unavailable"; orgSlug: string | null };
+
+/**
+ * The browser that starts a sign-in carries its AuthnRequest ids in a cookie
+ * scoped to the connection's ACS, and the ACS accepts a response only for a
+ * request this browser started: otherwise someone could start a sign-in,
+ * authenticate as themselves and have a victim's browser post the response,
+ * signing the victim in as them (login CSRF). The IdP posts cross-site, so
+ * the cookie is `SameSite=None; Secure`, which browsers keep only on secure
+ * origins (HTTPS, or loopback in development); on a plain-HTTP origin the
+ * check cannot work and is skipped, which production (HTTPS) never does.
+ */
+export const SAML_BROWSER_COOKIE = "gatehouse.saml-requests";
+const MAX_BOUND_REQUESTS = 5;
+
+/** Whether browsers will keep the binding cookie on this origin. */
+export function browserBindingPossible(origin: string): boolean {
+  const url = new URL(origin);
+  return url.protocol === "https:" || ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+}
+
+/** The request ids a browser's cookie names (newest first). */
+export function boundRequests(cookie: string | undefined): string[] {
+  return (cookie ?? "").split(".").filter((id) => /^[A-Za-z0-9_-]{1,64}$/.test(id)).slice(0, MAX_BOUND_REQUESTS);
+}
+
+/** The cookie value after starting `requestId`: it first, then the browser's other recent ones. */
+export function bindRequest(cookie: string | undefined, requestId: string): string {
+  return [requestId, ...boundRequests(cookie).filter((id) => id !== requestId)].slice(0, MAX_BOUND_REQUESTS).join(".");
+}
 
 /**
  * Start an SP-initiated sign-in: record the AuthnRequest id for this
@@ -120,7 +149,7 @@ export async function startSamlSignIn(connectionId: string, callbackUrl: string 
   ]);
   const relayState = safeCallbackUrl(callbackUrl, "");
   const url = await client(connection, requestId).getAuthorizeUrlAsync(relayState, undefined, {});
-  return { status: "redirect", url };
+  return { status: "redirect", url, requestId };
 }
 
 /** node-saml's error, after our shape checks passed, as a refusal reason. */
@@ -151,16 +180,21 @@ function decode(samlResponse: string | null): { base64: string; xml: string } {
  * One transaction: the assertion id is recorded (a second use of the same
  * id, now or concurrently, fails on the primary key: `replayed`) and the
  * AuthnRequest it answers is consumed (unknown, expired, used or another
- * connection's: `unknown_request`, and the assertion id is not kept).
+ * connection's: `unknown_request`, and the assertion id is not kept). A
+ * request this browser did not start (`browserRequests`, when known) is
+ * `other_browser`, and stays usable by the browser that did.
  * Expired ids and requests are swept on the way.
  */
-async function consume(connectionId: string, assertionId: string, checked: CheckedAssertion): Promise<void> {
+async function consume(connectionId: string, assertionId: string, checked: CheckedAssertion, browserRequests: readonly string[] | null): Promise<void> {
   const now = new Date();
   try {
     await db.$transaction(async (tx) => {
       await tx.samlAssertionUse.create({ data: { connectionId, assertionId: assertionId.slice(0, 256), expiresAt: checked.keepUntil } });
       const { count } = await tx.samlRequest.deleteMany({ where: { id: checked.inResponseTo, connectionId, expiresAt: { gt: now } } });
       if (count !== 1) throw new SamlRefused("unknown_request", "InResponseTo names no pending request of this connection");
+      if (browserRequests && !browserRequests.includes(checked.inResponseTo)) {
+        throw new SamlRefused("other_browser", "the response answers a request this browser did not start");
+      }
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw new SamlRefused("replayed", `assertion ${assertionId.slice(0, 100)} was already used`);
@@ -198,7 +232,13 @@ async function verify(connection: SamlConnection, base64: string, xml: string) {
  * and say where to go. Every refusal is audited on the connection's org
  * (unknown connections have no org to audit on).
  */
-export async function acceptSamlResponse(connectionId: string, form: { samlResponse: string | null; relayState: string | null }, meta: RequestMeta): Promise<SamlOutcome> {
+export async function acceptSamlResponse(
+  connectionId: string,
+  form: { samlResponse: string | null; relayState: string | null },
+  meta: RequestMeta,
+  /** The request ids this browser started (its binding cookie); null where the origin cannot keep that cookie. */
+  browserRequests: readonly string[] | null = null,
+): Promise<SamlOutcome> {
   const found = await findConnection(connectionId);
   if (found.status === "unknown") return { ok: false, reason: "connection_unavailable", status: 404, orgSlug: null };
   if (found.status === "unavailable") {
@@ -209,7 +249,7 @@ export async function acceptSamlResponse(connectionId: string, form: { samlRespo
   try {
     const { base64, xml } = decode(form.samlResponse);
     const { facts, checked } = await verify(connection, base64, xml);
-    await consume(connection.id, facts.id, checked);
+    await consume(connection.id, facts.id, checked, browserRequests);
     const identity = identityOf(facts);
     const user = await linkSsoSignIn({
       orgId: connection.orgId,

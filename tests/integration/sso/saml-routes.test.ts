@@ -37,8 +37,8 @@ function xmlOf(text: string) {
   return new DOMParser().parseFromString(text, "text/xml") as unknown as Document;
 }
 
-const login = (connectionId: string, query = "") =>
-  callRoute(loginRoute, "GET", `/api/sso/saml/${connectionId}/login${query}`, { params: { connectionId } });
+const login = (connectionId: string, query = "", cookie?: string) =>
+  callRoute(loginRoute, "GET", `/api/sso/saml/${connectionId}/login${query}`, { params: { connectionId }, ...(cookie ? { cookie } : {}) });
 
 describe("SP metadata", () => {
   it("names our entity id and ACS, asks for email NameIDs and signed assertions", async () => {
@@ -136,17 +136,54 @@ describe("the ACS of a connection that cannot be used", () => {
 });
 
 describe("a whole SAML sign-in", () => {
-  async function signIn(connectionId: string, email: string) {
-    const start = await login(connectionId);
+  /** Start at our login route; the IdP's signed answer to that request; the browser's binding cookie. */
+  async function started(connectionId: string, email: string, browserCookie?: string) {
+    const start = await login(connectionId, "", browserCookie);
     const location = new URL(start.headers.get("location")!);
     const requestId = /\bID="([^"]+)"/.exec(inflateRawSync(Buffer.from(location.searchParams.get("SAMLRequest")!, "base64")).toString("utf8"))![1]!;
     const sp = samlSpUrls(connectionId);
     const assertion = signAssertion(assertionXml({ issuer: entityId, audience: sp.entityId, recipient: sp.acsUrl, inResponseTo: requestId, nameId: email }), keys);
     const xml = responseXml({ issuer: entityId, destination: sp.acsUrl, inResponseTo: requestId, body: assertion });
-    const res = await callRoute(acsRoute, "POST", `/api/sso/saml/${connectionId}/acs`, { params: { connectionId }, form: { SAMLResponse: encode(xml) }, origin: "https://idp.example" });
+    const cookie = /(gatehouse\.saml-requests=[^;]+)/.exec(start.headers.get("set-cookie") ?? "")?.[1];
+    return { requestId, form: { SAMLResponse: encode(xml) }, cookie, setCookie: start.headers.get("set-cookie") };
+  }
+
+  const acs = (connectionId: string, form: Record<string, string>, cookie?: string) =>
+    callRoute(acsRoute, "POST", `/api/sso/saml/${connectionId}/acs`, { params: { connectionId }, form, origin: "https://idp.example", ...(cookie ? { cookie } : {}) });
+
+  async function signIn(connectionId: string, email: string) {
+    const { form, cookie } = await started(connectionId, email);
+    const res = await acs(connectionId, form, cookie);
     expect(res.status, res.text).toBe(303);
     return /(next-auth\.session-token=[^;]+)/.exec(res.headers.get("set-cookie")!)![1]!;
   }
+
+  it("binds the request to the browser that started it: a cookie only the connection's ACS receives, cross-site and secure", async () => {
+    const connection = await samlConnection();
+    const { requestId, setCookie } = await started(connection.id, `bind-${newId().slice(1, 7)}@${domain}`);
+    const path = new URL(samlSpUrls(connection.id).acsUrl).pathname;
+    expect(setCookie).toContain(`gatehouse.saml-requests=${requestId}`);
+    for (const attribute of [`Path=${path}`, "HttpOnly", "Secure", "SameSite=None", "Max-Age=600"]) expect(setCookie).toContain(attribute);
+    // A second start in the same browser keeps both requests.
+    const second = await started(connection.id, `bind2-${newId().slice(1, 7)}@${domain}`, `gatehouse.saml-requests=${requestId}`);
+    expect(second.cookie).toBe(`gatehouse.saml-requests=${second.requestId}.${requestId}`);
+  });
+
+  it("refuses a response to a sign-in another browser started (login CSRF), audited, and the request stays usable by its own browser", async () => {
+    const connection = await samlConnection();
+    const email = `csrf-${newId().slice(1, 7)}@${domain}`;
+    const attacker = await started(connection.id, email);
+    for (const cookie of [undefined, "gatehouse.saml-requests=someone-elses-request"]) {
+      const res = await acs(connection.id, attacker.form, cookie);
+      expect(res.status).toBe(400);
+      expect(res.text).toContain("Reason: other_browser");
+      expect(res.headers.get("set-cookie") ?? "").not.toContain("next-auth.session-token");
+    }
+    const events = await db.auditLog.findMany({ where: { orgId: org.id, targetId: connection.id, action: "auth.sso.failed" } });
+    expect(events.map((e) => (e.metadata as { reason: string }).reason)).toEqual(["other_browser", "other_browser"]);
+    expect(await db.samlRequest.count({ where: { id: attacker.requestId } })).toBe(1);
+    expect((await acs(connection.id, attacker.form, attacker.cookie)).status).toBe(303);
+  });
 
   it("ends in a session the org door accepts, also where the org enforces SSO (a password session is refused there)", async () => {
     const connection = await samlConnection();

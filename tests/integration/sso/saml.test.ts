@@ -54,11 +54,17 @@ beforeAll(async () => {
   acme = await setup("Acme", idpKeys);
 });
 
+/** The test's one browser: its SAML binding cookie per connection, set by the login route. */
+const browser = new Map<string, string>();
+
 /** SP-initiated start through the login route: the AuthnRequest id the IdP will answer. */
 async function startSignIn(s: Setup, callbackUrl?: string): Promise<{ requestId: string; location: URL }> {
   const query = callbackUrl ? `?callbackUrl=${encodeURIComponent(callbackUrl)}` : "";
-  const res = await callRoute(loginRoute, "GET", `/api/sso/saml/${s.connection.id}/login${query}`, { params: { connectionId: s.connection.id } });
+  const held = browser.get(s.connection.id);
+  const res = await callRoute(loginRoute, "GET", `/api/sso/saml/${s.connection.id}/login${query}`, { params: { connectionId: s.connection.id }, ...(held ? { cookie: held } : {}) });
   expect(res.status).toBe(302);
+  const bound = /(gatehouse\.saml-requests=[^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1];
+  if (bound) browser.set(s.connection.id, bound);
   const location = new URL(res.headers.get("location")!);
   const request = inflateRawSync(Buffer.from(location.searchParams.get("SAMLRequest")!, "base64")).toString("utf8");
   const requestId = /\bID="([^"]+)"/.exec(request)![1]!;
@@ -93,8 +99,9 @@ async function post(connectionId: string, xml: string | null, relayState?: strin
   const form: Record<string, string> = {};
   if (xml !== null) form.SAMLResponse = encode(xml);
   if (relayState !== undefined) form.RelayState = relayState;
-  // The IdP's page posts the form: another origin, no session.
-  return callRoute(acsRoute, "POST", `/api/sso/saml/${connectionId}/acs`, { params: { connectionId }, form, origin: "https://idp.example" });
+  // The IdP's page posts the form: another origin, no session, the browser's binding cookie.
+  const held = browser.get(connectionId);
+  return callRoute(acsRoute, "POST", `/api/sso/saml/${connectionId}/acs`, { params: { connectionId }, form, origin: "https://idp.example", ...(held ? { cookie: held } : {}) });
 }
 
 async function lastAudit(orgId: string, action: string) {
