@@ -1,12 +1,10 @@
 "use client";
 
-import { useEffect, useRef } from "react";
 import { formatDateTime } from "@/components/format";
 import { Alert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog } from "@/components/ui/dialog";
-import { Input } from "@/components/ui/input";
+import { ShowOnceSecret } from "@/components/ui/show-once-secret";
 
 /** A secret fresh from creation or rotation: held in client state only until the dialog closes. */
 export interface RevealedSecret {
@@ -71,32 +69,8 @@ export function SecretDialog({ revealed, onClose }: { revealed: RevealedSecret |
 }
 
 function SecretBody({ revealed, onClose }: { revealed: RevealedSecret; onClose: () => void }) {
-  const inputRef = useRef<HTMLInputElement>(null);
-
-  useEffect(() => {
-    inputRef.current?.focus();
-    inputRef.current?.select();
-  }, []);
-
   return (
-    <div className="space-y-4">
-      <div className="space-y-1.5">
-        <label htmlFor="revealed-secret" className="block text-[0.8125rem] font-medium text-zinc-800">
-          Secret key
-        </label>
-        <Input
-          ref={inputRef}
-          id="revealed-secret"
-          readOnly
-          value={revealed.secret}
-          spellCheck={false}
-          autoComplete="off"
-          className="font-mono text-xs"
-          aria-describedby="revealed-secret-warning"
-          onFocus={(event) => event.currentTarget.select()}
-        />
-        <CopyButton value={revealed.secret} label="Copy API key" onBlocked={() => inputRef.current?.select()} />
-      </div>
+    <ShowOnceSecret id="revealed-secret" label="Secret key" value={revealed.secret} copyLabel="Copy API key" warningId="revealed-secret-warning" onDone={onClose}>
       <Alert tone="warning" id="revealed-secret-warning" live="none">
         This is the only time the key is shown. Gatehouse keeps only a hash of it: if you lose it, rotate the key to get a new one.
       </Alert>
@@ -113,11 +87,6 @@ function SecretBody({ revealed, onClose }: { revealed: RevealedSecret; onClose: 
         </p>
       ) : null}
       <Example secret={revealed.secret} />
-      <div className="flex justify-end">
-        <Button variant="primary" onClick={onClose}>
-          Done
-        </Button>
-      </div>
-    </div>
+    </ShowOnceSecret>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import { createColumnHelper } from "@tanstack/react-table";
-import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import { useMemo, useState, type FormEvent } from "react";
 import { createScimTokenAction, revokeScimTokenAction } from "@/lib/scim/actions";
 import { DataTable } from "@/components/data-table/data-table";
 import { FormError } from "@/components/forms/form-error";
@@ -11,10 +11,11 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/field";
-import { Input } from "@/components/ui/input";
+import { ShowOnceSecret } from "@/components/ui/show-once-secret";
 import type { CreatedScimToken, ScimTokenRow } from "./scim-draft";
 
 interface TokensProps {
@@ -205,30 +206,8 @@ function TokenRevealDialog({ created, baseUrl, onClose }: { created: CreatedScim
 }
 
 function TokenRevealBody({ created, baseUrl, onClose }: { created: CreatedScimToken; baseUrl: string; onClose: () => void }) {
-  const inputRef = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    inputRef.current?.focus();
-    inputRef.current?.select();
-  }, []);
   return (
-    <div className="space-y-4">
-      <div className="space-y-1.5">
-        <label htmlFor="scim-token-secret" className="block text-[0.8125rem] font-medium text-zinc-800">
-          Bearer token
-        </label>
-        <Input
-          ref={inputRef}
-          id="scim-token-secret"
-          readOnly
-          value={created.token}
-          spellCheck={false}
-          autoComplete="off"
-          className="font-mono text-xs"
-          aria-describedby="scim-token-warning"
-          onFocus={(event) => event.currentTarget.select()}
-        />
-        <CopyButton value={created.token} label="Copy SCIM token" onBlocked={() => inputRef.current?.select()} />
-      </div>
+    <ShowOnceSecret id="scim-token-secret" label="Bearer token" value={created.token} copyLabel="Copy SCIM token" warningId="scim-token-warning" onDone={onClose}>
       <div className="space-y-1.5">
         <p className="text-[0.8125rem] font-medium text-zinc-800">SCIM base URL</p>
         <div className="flex flex-wrap items-center gap-2">
@@ -239,57 +218,27 @@ function TokenRevealBody({ created, baseUrl, onClose }: { created: CreatedScimTo
       <Alert tone="warning" id="scim-token-warning" live="none">
         This is the only time the token is shown. Gatehouse keeps only a hash of it: if you lose it, create another and revoke this one.
       </Alert>
-      <div className="flex justify-end">
-        <Button variant="primary" onClick={onClose}>
-          Done
-        </Button>
-      </div>
-    </div>
+    </ShowOnceSecret>
   );
 }
 
 function RevokeTokenDialog({ orgId, token, onRevoked }: { orgId: string; token: ScimTokenRow; onRevoked: (text: string) => void }) {
-  const [open, setOpen] = useState(false);
-  const { pending, run, failure } = useActionCall(revokeScimTokenAction, {
-    onSuccess: (revoked) => {
-      setOpen(false);
-      onRevoked(`${revoked.name} revoked.`);
-    },
-  });
   return (
-    <>
-      <Button variant="ghost" size="sm" aria-label={`Revoke ${token.name}`} aria-haspopup="dialog" onClick={() => setOpen(true)}>
-        Revoke
-      </Button>
-      <Dialog
-        open={open}
-        onClose={() => setOpen(false)}
-        title={`Revoke ${token.name}?`}
-        description={
-          <>
-            The token <code className="text-xs">
-              {token.prefix}…{token.last4}
-            </code>{" "}
-            stops working at once: the identity provider can no longer provision or deprovision anyone until it gets a new token. Members stay as they are.
-          </>
-        }
-      >
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            run({ orgId, tokenId: token.id, confirm: true });
-          }}
-          className="space-y-4"
-        >
-          <FormError failure={failure} />
-          <div className="flex justify-end gap-2 pt-1">
-            <Button onClick={() => setOpen(false)}>Cancel</Button>
-            <Button type="submit" variant="danger" pending={pending}>
-              Revoke token
-            </Button>
-          </div>
-        </form>
-      </Dialog>
-    </>
+    <ConfirmDialog
+      trigger={{ label: "Revoke", ariaLabel: `Revoke ${token.name}`, variant: "ghost" }}
+      title={`Revoke ${token.name}?`}
+      description={
+        <>
+          The token <code className="text-xs">
+            {token.prefix}…{token.last4}
+          </code>{" "}
+          stops working at once: the identity provider can no longer provision or deprovision anyone until it gets a new token. Members stay as they are.
+        </>
+      }
+      confirmLabel="Revoke token"
+      action={revokeScimTokenAction}
+      input={{ orgId, tokenId: token.id, confirm: true }}
+      onSuccess={(revoked) => onRevoked(`${revoked.name} revoked.`)}
+    />
   );
 }
