@@ -3,14 +3,13 @@
 import { useRef, useState, type FormEvent } from "react";
 import { PROVIDERS, type Provider } from "@/lib/gateway/types";
 import { createProviderKeyAction } from "@/lib/vault/actions";
-import { FormError } from "@/components/forms/form-error";
 import { useActionCall } from "@/components/forms/use-action-call";
-import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { SelectField, TextField } from "@/components/ui/field";
+import { SelectField } from "@/components/ui/field";
 import { focusFirstInvalid, labelIssue, PROVIDER_LABELS, secretIssue, type ProjectOption } from "./key-draft";
-import { SecretField } from "./secret-field";
+import { LabelField } from "./label-field";
+import { SecretField, SecretFormFooter } from "./secret-field";
 import { useFieldErrors } from "./use-field-errors";
 
 interface AddKeyProps {
@@ -76,17 +75,11 @@ function AddKeyForm({ orgId, projects, onAdded, onClose }: AddKeyProps & { onClo
           </option>
         ))}
       </SelectField>
-      <TextField
+      <LabelField
         id="add-provider-key-label"
-        label="Label"
         value={label}
-        onChange={(event) => {
-          setLabel(event.target.value);
-          check("label", labelIssue(event.target.value));
-        }}
-        required
-        maxLength={80}
-        autoComplete="off"
+        onChange={setLabel}
+        onCheck={(issue) => check("label", issue)}
         placeholder="e.g. Production OpenAI"
         hint="Shown in the console and the audit log, to tell keys apart."
         error={error("label")}
@@ -107,20 +100,7 @@ function AddKeyForm({ orgId, projects, onAdded, onClose }: AddKeyProps & { onClo
         ))}
       </SelectField>
       <SecretField id="add-provider-key-secret" label="Secret key" inputRef={secretRef} error={error("secret")} onCheck={(issue) => check("secret", issue)} />
-      {sent && failure ? (
-        <Alert tone="info" live="none">
-          The secret field is emptied after every attempt: enter the key again.
-        </Alert>
-      ) : null}
-      {formError ? <Alert tone="error">{formError}</Alert> : <FormError failure={failure} />}
-      <div className="flex justify-end gap-2 pt-1">
-        <Button onClick={onClose} disabled={pending}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="primary" pending={pending}>
-          Add key
-        </Button>
-      </div>
+      <SecretFormFooter sent={sent} failure={failure} formError={formError} pending={pending} submitLabel="Add key" onCancel={onClose} />
     </form>
   );
 }

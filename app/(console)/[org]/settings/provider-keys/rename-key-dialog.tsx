@@ -7,8 +7,8 @@ import { useActionCall } from "@/components/forms/use-action-call";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { TextField } from "@/components/ui/field";
 import { focusFirstInvalid, labelIssue, type ProviderKeyRow } from "./key-draft";
+import { LabelField } from "./label-field";
 import { useFieldErrors } from "./use-field-errors";
 
 interface RenameProps {
@@ -59,18 +59,14 @@ function RenameKeyForm({ orgId, providerKey, onRenamed, onClose }: RenameProps &
 
   return (
     <form ref={formRef} onSubmit={submit} noValidate className="space-y-4">
-      <TextField
+      <LabelField
         id={`rename-${providerKey.id}-label`}
-        label="Label"
         value={label}
-        onChange={(event) => {
-          setLabel(event.target.value);
+        onChange={(value) => {
+          setLabel(value);
           setUnchanged(false);
-          check("label", labelIssue(event.target.value));
         }}
-        required
-        maxLength={80}
-        autoComplete="off"
+        onCheck={(issue) => check("label", issue)}
         error={error("label")}
       />
       {unchanged ? <Alert tone="info">Nothing has changed yet.</Alert> : null}

@@ -2,14 +2,12 @@
 
 import { useRef, useState, type FormEvent } from "react";
 import { replaceProviderKeyAction } from "@/lib/vault/actions";
-import { FormError } from "@/components/forms/form-error";
 import { useActionCall } from "@/components/forms/use-action-call";
-import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { TextField } from "@/components/ui/field";
 import { focusFirstInvalid, labelIssue, PROVIDER_LABELS, scopePhrase, secretIssue, type ProviderKeyRow } from "./key-draft";
-import { SecretField } from "./secret-field";
+import { LabelField } from "./label-field";
+import { SecretField, SecretFormFooter } from "./secret-field";
 import { useFieldErrors } from "./use-field-errors";
 
 interface ReplaceProps {
@@ -78,34 +76,15 @@ function ReplaceKeyForm({ orgId, providerKey, onReplaced, onClose }: ReplaceProp
   return (
     <form ref={formRef} onSubmit={submit} noValidate className="space-y-4" autoComplete="off">
       <SecretField id={`${idPrefix}-secret`} label="New secret key" inputRef={secretRef} error={error("secret")} onCheck={(issue) => check("secret", issue)} />
-      <TextField
+      <LabelField
         id={`${idPrefix}-label`}
-        label="Label"
         value={label}
-        onChange={(event) => {
-          setLabel(event.target.value);
-          check("label", labelIssue(event.target.value));
-        }}
-        required
-        maxLength={80}
-        autoComplete="off"
+        onChange={setLabel}
+        onCheck={(issue) => check("label", issue)}
         hint="Keep it, or name the new key."
         error={error("label")}
       />
-      {sent && failure ? (
-        <Alert tone="info" live="none">
-          The secret field is emptied after every attempt: enter the key again.
-        </Alert>
-      ) : null}
-      {formError ? <Alert tone="error">{formError}</Alert> : <FormError failure={failure} />}
-      <div className="flex justify-end gap-2 pt-1">
-        <Button onClick={onClose} disabled={pending}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="primary" pending={pending}>
-          Replace key
-        </Button>
-      </div>
+      <SecretFormFooter sent={sent} failure={failure} formError={formError} pending={pending} submitLabel="Replace key" onCancel={onClose} />
     </form>
   );
 }

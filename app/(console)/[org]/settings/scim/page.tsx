@@ -8,40 +8,17 @@ import { SCIM_BASE_PATH, scimGroupDto, scimSettingsDto, scimTokenDto } from "@/l
 import { getScimSettings } from "@/lib/scim/settings";
 import { listScimTokens } from "@/lib/scim/tokens";
 import { orgPage } from "@/lib/security/page";
-import { PageHeader } from "@/components/shell/page-header";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { SettingsDenied, SettingsSubpageHeader } from "../subpage";
 import { ScimGroupsSection } from "./scim-groups-section";
 import { ScimPolicyForm } from "./scim-policy-form";
 import { ScimTokensSection } from "./scim-tokens-section";
 
 export const metadata: Metadata = { title: "SCIM provisioning" };
 
-function Header({ settingsHref }: { settingsHref: string }) {
-  return (
-    <>
-      <nav aria-label="Breadcrumb" className="mb-3 text-[0.8125rem]">
-        <ol className="flex min-w-0 items-center gap-1.5 text-zinc-500">
-          <li>
-            <Link href={settingsHref} className="rounded hover:text-zinc-900 hover:underline hover:underline-offset-2">
-              Settings
-            </Link>
-          </li>
-          <li aria-hidden="true" className="text-zinc-300">
-            /
-          </li>
-          <li aria-current="page" className="min-w-0 truncate font-medium text-zinc-700">
-            SCIM provisioning
-          </li>
-        </ol>
-      </nav>
-      <PageHeader
-        title="SCIM provisioning"
-        description="Your identity provider (Okta, Entra ID) creates, updates and deprovisions members through SCIM 2.0. Every change is recorded in the audit log."
-      />
-    </>
-  );
-}
+const DESCRIPTION =
+  "Your identity provider (Okta, Entra ID) creates, updates and deprovisions members through SCIM 2.0. Every change is recorded in the audit log.";
 
 /** The SCIM base URL to paste into the IdP: the configured public URL, else this request's own origin. */
 async function scimBaseUrl(): Promise<string> {
@@ -56,20 +33,14 @@ async function scimBaseUrl(): Promise<string> {
 export default async function ScimSettingsPage({ params }: { params: Promise<{ org: string }> }) {
   const { org: slug } = await params;
   const ctx = await orgPage(slug, "org.read");
-  const settingsHref = `/${ctx.orgSlug}/settings`;
 
   if (!ctx.permissions.has("scim.manage")) {
     return (
       <>
-        <Header settingsHref={settingsHref} />
-        <Card aria-labelledby="scim-denied-title">
-          <CardHeader titleId="scim-denied-title" title="SCIM provisioning" />
-          <CardBody>
-            <Alert tone="info" live="none">
-              Only admins and owners can see and change SCIM provisioning.
-            </Alert>
-          </CardBody>
-        </Card>
+        <SettingsSubpageHeader orgSlug={ctx.orgSlug} title="SCIM provisioning" description={DESCRIPTION} />
+        <SettingsDenied id="scim-denied" title="SCIM provisioning">
+          Only admins and owners can see and change SCIM provisioning.
+        </SettingsDenied>
       </>
     );
   }
@@ -84,7 +55,7 @@ export default async function ScimSettingsPage({ params }: { params: Promise<{ o
 
   return (
     <>
-      <Header settingsHref={settingsHref} />
+      <SettingsSubpageHeader orgSlug={ctx.orgSlug} title="SCIM provisioning" description={DESCRIPTION} />
       <div className="space-y-6">
         {verifiedDomains === 0 ? (
           <Alert tone="warning" live="none" title="No verified domain">
