@@ -241,9 +241,14 @@ describe("OIDC connections", () => {
     const own = await tenant("Own");
     const other = await tenant("Other");
     const theirs = await createConnection(other.ctx, { protocol: "OIDC", name: "Theirs", issuer: ISSUER, clientId: "c", clientSecret: "their-secret", enabled: true }, { fetchDiscovery: fakeFetch().fetch });
-    for (const attempt of [getConnection(own.ctx, theirs.id), updateConnection(own.ctx, theirs.id, { name: "Mine" }), deleteConnection(own.ctx, theirs.id), refreshDiscovery(own.ctx, theirs.id, { fetchDiscovery: fakeFetch().fetch })]) {
-      expect((await rejection(attempt)).code).toBe("not_found");
-    }
+    // One at a time: a rejection nobody awaits yet would surface as unhandled.
+    const attempts = [
+      () => getConnection(own.ctx, theirs.id),
+      () => updateConnection(own.ctx, theirs.id, { name: "Mine" }),
+      () => deleteConnection(own.ctx, theirs.id),
+      () => refreshDiscovery(own.ctx, theirs.id, { fetchDiscovery: fakeFetch().fetch }),
+    ];
+    for (const attempt of attempts) expect((await rejection(attempt())).code).toBe("not_found");
     expect((await db.ssoConnection.findUniqueOrThrow({ where: { id: theirs.id } })).name).toBe("Theirs");
   });
 });
