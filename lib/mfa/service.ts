@@ -89,27 +89,34 @@ export async function pendingEnrolment(principal: UserPrincipal): Promise<Enrolm
   const userId = principal.userId;
   const row = await db.userMfa.findUnique({ where: { userId } });
   if (row?.enabledAt) throw new AppError("conflict", "Two-factor authentication is already set up for this account.");
+  let unreadable = false;
   if (row && Date.now() - row.updatedAt.getTime() < ENROLMENT_TTL_MS) {
     try {
       return await enrolmentOf(principal, await openSecret(userId, row));
     } catch (error) {
       if (!(error instanceof VaultError)) throw error;
+      unreadable = true;
     }
   }
   const ring = await verifiedRing();
   const secret = newTotpSecret();
   const sealed = seal(ring, mfaBinding(userId), secret);
   const data = { formatVersion: sealed.formatVersion, kekId: sealed.kekId, wrappedDek: bytes(sealed.wrappedDek), ciphertext: bytes(sealed.ciphertext), lastStep: null };
-  await db.$transaction(async (tx) => {
+  const stored = await db.$transaction(async (tx) => {
     await lockActiveKek(tx, sealed.kekId);
-    // Never replaces an enabled enrolment, even one confirmed a moment ago in another tab.
-    const replaced = await tx.userMfa.updateMany({ where: { userId, enabledAt: null }, data });
-    if (replaced.count === 0) {
-      const created = await tx.userMfa.createMany({ data: [{ userId, ...data }], skipDuplicates: true });
-      if (created.count === 0) throw new AppError("conflict", "Two-factor authentication is already set up for this account.");
-    }
+    // Never replaces an enabled enrolment, even one confirmed a moment ago in another tab, nor a
+    // fresh pending one another request (a second render of this page) stored meanwhile.
+    const stale = unreadable ? {} : { updatedAt: { lt: new Date(Date.now() - ENROLMENT_TTL_MS) } };
+    const replaced = await tx.userMfa.updateMany({ where: { userId, enabledAt: null, ...stale }, data });
+    if (replaced.count > 0) return true;
+    const created = await tx.userMfa.createMany({ data: [{ userId, ...data }], skipDuplicates: true });
+    return created.count > 0;
   });
-  return enrolmentOf(principal, secret);
+  if (stored) return enrolmentOf(principal, secret);
+  // Someone else's write won: show their pending enrolment (the same QR code), unless it was just confirmed.
+  const current = await db.userMfa.findUnique({ where: { userId } });
+  if (!current || current.enabledAt) throw new AppError("conflict", "Two-factor authentication is already set up for this account.");
+  return enrolmentOf(principal, await openSecret(userId, current));
 }
 
 async function limitAttempts(ctx: UserContext): Promise<void> {

@@ -49,6 +49,14 @@ afterEach(() => {
 });
 
 describe("MFA enrolment", () => {
+  it("gives concurrent renders of the enrolment page one and the same secret", async () => {
+    const user = await makeUser("enrol-race");
+    const ctx = userContext(user, { mfaAt: null });
+    const secrets = (await Promise.all(Array.from({ length: 4 }, () => pendingEnrolment(ctx.principal)))).map((e) => e.secret);
+    expect(new Set(secrets).size).toBe(1);
+    expect((await pendingEnrolment(ctx.principal)).secret).toBe(secrets[0]);
+  });
+
   it("shows a QR code and the secret, seals it at rest, turns on with the first code, and re-issues the session with mfaAt", async () => {
     const user = await makeUser("enrol");
     const ctx = userContext(user, { mfaAt: null });
