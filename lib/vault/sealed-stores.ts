@@ -1,5 +1,5 @@
 import "server-only";
-import type { Tx } from "@/lib/db/client";
+import { Prisma, type Tx } from "@/lib/db/client";
 import { mfaBinding } from "@/lib/mfa/service";
 import { secretBinding } from "@/lib/sso/connections";
 import type { Binding, Sealed } from "./envelope";
@@ -33,140 +33,109 @@ export interface SealedStore {
   countByKek(sql: Sql, orgId: string | null): Promise<{ kekId: string; count: number }[]>;
 }
 
-const buf = (value: Uint8Array) => Buffer.from(value);
-const counted = (rows: { kek_id: string; n: bigint }[]) => rows.map((r) => ({ kekId: r.kek_id, count: Number(r.n) }));
-
-interface ProviderRow {
+/** A row as every store selects it: its id, its org, its sealed columns and whatever its binding needs. */
+interface Row {
   id: string;
-  org_id: string;
-  project_id: string | null;
-  provider: string;
-  fingerprint: string;
-  last4: string;
+  org_id: string | null;
   format_version: number;
   kek_id: string;
   wrapped_dek: Uint8Array;
   ciphertext: Uint8Array;
+  [binding: string]: unknown;
 }
 
-const providerCredentials: SealedStore = {
-  name: "provider_credentials",
-  perOrg: true,
-  async lock(tx, active, orgId, skip, limit) {
-    const rows = await tx.$queryRaw<ProviderRow[]>`
-      SELECT id, org_id, project_id, provider, fingerprint, last4, format_version, kek_id, wrapped_dek, ciphertext
-        FROM provider_credentials
-       WHERE wrapped_dek IS NOT NULL AND kek_id <> ${active}
-         AND (${orgId}::uuid IS NULL OR org_id = ${orgId}::uuid)
-         AND NOT (id = ANY(${skip}::uuid[]))
-       ORDER BY id
-       LIMIT ${limit}
-         FOR UPDATE SKIP LOCKED`;
-    return rows.map((r) => ({
-      id: r.id,
-      orgId: r.org_id,
-      binding: { orgId: r.org_id, credentialId: r.id, projectId: r.project_id, provider: r.provider, fingerprint: r.fingerprint, last4: r.last4 },
-      sealed: { formatVersion: r.format_version, kekId: r.kek_id, wrappedDek: buf(r.wrapped_dek), ciphertext: buf(r.ciphertext) },
-    }));
-  },
-  async update(tx, active, ids, deks) {
-    await tx.$executeRaw`
-      UPDATE provider_credentials AS c
-         SET kek_id = ${active}, format_version = 1, wrapped_dek = v.dek, updated_at = now()
-        FROM (SELECT unnest(${ids}::uuid[]) AS id, unnest(${deks}::bytea[]) AS dek) AS v
-       WHERE c.id = v.id`;
-  },
-  async countByKek(tx, orgId) {
-    return counted(await tx.$queryRaw`
-      SELECT kek_id, count(*) AS n FROM provider_credentials
-       WHERE wrapped_dek IS NOT NULL AND (${orgId}::uuid IS NULL OR org_id = ${orgId}::uuid)
-       GROUP BY kek_id`);
-  },
-};
-
-interface SsoRow {
-  id: string;
-  org_id: string;
-  secret_last4: string | null;
-  secret_format_version: number;
-  secret_kek_id: string;
-  secret_wrapped_dek: Uint8Array;
-  secret_ciphertext: Uint8Array;
+/**
+ * Where a table keeps its sealed secret. The names are constants of this
+ * module (never input), spliced into the SQL as identifiers.
+ */
+interface Layout {
+  name: SealedStore["name"];
+  table: string;
+  idColumn: string;
+  /** null: rows belong to no org. */
+  orgColumn: string | null;
+  /** Prefix of the format_version, kek_id, wrapped_dek and ciphertext columns. */
+  prefix: string;
+  /** Further columns the binding reads. */
+  bindingColumns: string[];
+  binding(row: Row): Binding;
 }
 
-const ssoConnections: SealedStore = {
-  name: "sso_connections",
-  perOrg: true,
-  async lock(tx, active, orgId, skip, limit) {
-    const rows = await tx.$queryRaw<SsoRow[]>`
-      SELECT id, org_id, secret_last4, secret_format_version, secret_kek_id, secret_wrapped_dek, secret_ciphertext
-        FROM sso_connections
-       WHERE secret_wrapped_dek IS NOT NULL AND secret_kek_id <> ${active}
-         AND (${orgId}::uuid IS NULL OR org_id = ${orgId}::uuid)
-         AND NOT (id = ANY(${skip}::uuid[]))
-       ORDER BY id
-       LIMIT ${limit}
-         FOR UPDATE SKIP LOCKED`;
-    return rows.map((r) => ({
-      id: r.id,
-      orgId: r.org_id,
-      binding: secretBinding(r.org_id, r.id, r.secret_last4 ?? ""),
-      sealed: { formatVersion: r.secret_format_version, kekId: r.secret_kek_id, wrappedDek: buf(r.secret_wrapped_dek), ciphertext: buf(r.secret_ciphertext) },
-    }));
-  },
-  async update(tx, active, ids, deks) {
-    await tx.$executeRaw`
-      UPDATE sso_connections AS c
-         SET secret_kek_id = ${active}, secret_format_version = 1, secret_wrapped_dek = v.dek, updated_at = now()
-        FROM (SELECT unnest(${ids}::uuid[]) AS id, unnest(${deks}::bytea[]) AS dek) AS v
-       WHERE c.id = v.id`;
-  },
-  async countByKek(tx, orgId) {
-    return counted(await tx.$queryRaw`
-      SELECT secret_kek_id AS kek_id, count(*) AS n FROM sso_connections
-       WHERE secret_wrapped_dek IS NOT NULL AND (${orgId}::uuid IS NULL OR org_id = ${orgId}::uuid)
-       GROUP BY secret_kek_id`);
-  },
-};
-
-interface MfaRow {
-  user_id: string;
-  format_version: number;
-  kek_id: string;
-  wrapped_dek: Uint8Array;
-  ciphertext: Uint8Array;
+function store(layout: Layout): SealedStore {
+  const raw = Prisma.raw;
+  const col = (name: string) => raw(`${layout.prefix}${name}`);
+  const table = raw(layout.table);
+  const id = raw(layout.idColumn);
+  const org = layout.orgColumn ? raw(layout.orgColumn) : raw("NULL::uuid");
+  const extra = raw(layout.bindingColumns.map((c) => `, ${c}`).join(""));
+  const inOrg = (orgId: string | null) => (layout.orgColumn ? Prisma.sql`(${orgId}::uuid IS NULL OR ${org} = ${orgId}::uuid)` : Prisma.sql`${orgId}::uuid IS NULL`);
+  return {
+    name: layout.name,
+    perOrg: layout.orgColumn !== null,
+    async lock(tx, active, orgId, skip, limit) {
+      const rows = await tx.$queryRaw<Row[]>`
+        SELECT ${id} AS id, ${org} AS org_id, ${col("format_version")} AS format_version, ${col("kek_id")} AS kek_id,
+               ${col("wrapped_dek")} AS wrapped_dek, ${col("ciphertext")} AS ciphertext${extra}
+          FROM ${table}
+         WHERE ${col("wrapped_dek")} IS NOT NULL AND ${col("kek_id")} <> ${active}
+           AND ${inOrg(orgId)}
+           AND NOT (${id} = ANY(${skip}::uuid[]))
+         ORDER BY ${id}
+         LIMIT ${limit}
+           FOR UPDATE SKIP LOCKED`;
+      return rows.map((r) => ({
+        id: r.id,
+        orgId: r.org_id,
+        binding: layout.binding(r),
+        sealed: { formatVersion: r.format_version, kekId: r.kek_id, wrappedDek: Buffer.from(r.wrapped_dek), ciphertext: Buffer.from(r.ciphertext) },
+      }));
+    },
+    async update(tx, active, ids, deks) {
+      await tx.$executeRaw`
+        UPDATE ${table} AS t
+           SET ${col("kek_id")} = ${active}, ${col("format_version")} = 1, ${col("wrapped_dek")} = v.dek, updated_at = now()
+          FROM (SELECT unnest(${ids}::uuid[]) AS id, unnest(${deks}::bytea[]) AS dek) AS v
+         WHERE t.${id} = v.id`;
+    },
+    async countByKek(sql, orgId) {
+      const rows = await sql.$queryRaw<{ kek_id: string; n: bigint }[]>`
+        SELECT ${col("kek_id")} AS kek_id, count(*) AS n FROM ${table}
+         WHERE ${col("wrapped_dek")} IS NOT NULL AND ${inOrg(orgId)}
+         GROUP BY ${col("kek_id")}`;
+      return rows.map((r) => ({ kekId: r.kek_id, count: Number(r.n) }));
+    },
+  };
 }
 
-const userMfa: SealedStore = {
-  name: "user_mfa",
-  perOrg: false,
-  async lock(tx, active, orgId, skip, limit) {
-    if (orgId) return [];
-    const rows = await tx.$queryRaw<MfaRow[]>`
-      SELECT user_id, format_version, kek_id, wrapped_dek, ciphertext
-        FROM user_mfa
-       WHERE kek_id <> ${active} AND NOT (user_id = ANY(${skip}::uuid[]))
-       ORDER BY user_id
-       LIMIT ${limit}
-         FOR UPDATE SKIP LOCKED`;
-    return rows.map((r) => ({
-      id: r.user_id,
-      orgId: null,
-      binding: mfaBinding(r.user_id),
-      sealed: { formatVersion: r.format_version, kekId: r.kek_id, wrappedDek: buf(r.wrapped_dek), ciphertext: buf(r.ciphertext) },
-    }));
-  },
-  async update(tx, active, ids, deks) {
-    await tx.$executeRaw`
-      UPDATE user_mfa AS m
-         SET kek_id = ${active}, format_version = 1, wrapped_dek = v.dek, updated_at = now()
-        FROM (SELECT unnest(${ids}::uuid[]) AS id, unnest(${deks}::bytea[]) AS dek) AS v
-       WHERE m.user_id = v.id`;
-  },
-  async countByKek(tx, orgId) {
-    if (orgId) return [];
-    return counted(await tx.$queryRaw`SELECT kek_id, count(*) AS n FROM user_mfa GROUP BY kek_id`);
-  },
-};
+const text = (value: unknown) => (typeof value === "string" ? value : "");
 
-export const SEALED_STORES: readonly SealedStore[] = [providerCredentials, ssoConnections, userMfa];
+export const SEALED_STORES: readonly SealedStore[] = [
+  store({
+    name: "provider_credentials",
+    table: "provider_credentials",
+    idColumn: "id",
+    orgColumn: "org_id",
+    prefix: "",
+    bindingColumns: ["project_id", "provider", "fingerprint", "last4"],
+    binding: (r) => ({ orgId: r.org_id!, credentialId: r.id, projectId: (r.project_id as string | null) ?? null, provider: text(r.provider), fingerprint: text(r.fingerprint), last4: text(r.last4) }),
+  }),
+  store({
+    name: "sso_connections",
+    table: "sso_connections",
+    idColumn: "id",
+    orgColumn: "org_id",
+    prefix: "secret_",
+    bindingColumns: ["secret_last4"],
+    binding: (r) => secretBinding(r.org_id!, r.id, text(r.secret_last4)),
+  }),
+  // A user's TOTP secret belongs to no org: only the full re-wrap (no org) takes it.
+  store({
+    name: "user_mfa",
+    table: "user_mfa",
+    idColumn: "user_id",
+    orgColumn: null,
+    prefix: "",
+    bindingColumns: [],
+    binding: (r) => mfaBinding(r.id),
+  }),
+];
