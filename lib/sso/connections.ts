@@ -6,8 +6,7 @@ import { db, type Tx } from "@/lib/db/client";
 import type { OrgContext } from "@/lib/security/context";
 import { AppError } from "@/lib/security/errors";
 import { requireRecentMfa } from "@/lib/security/step-up";
-import { last4Of, open, seal, type Binding, type Sealed } from "@/lib/vault/envelope";
-import { verifiedRing } from "@/lib/vault/ring";
+import { sealClientSecret } from "./client-secret";
 import { discover, type DiscoveryFetch } from "./discovery";
 import { describeCertificate, normaliseCertificate, parseIdpMetadata, type SamlIdp } from "./saml-metadata";
 import { oidcDiscoveryDto, type ConnectionView, type CreateConnectionInput, type OidcDiscovery, type UpdateConnectionInput } from "./schemas";
@@ -15,14 +14,12 @@ import { oidcRedirectUri, samlSpUrls, authOrigin, ssoStartPath } from "./urls";
 
 /**
  * An org's SSO connections. OIDC: issuer, client id, the client secret sealed
- * with the vault's envelope encryption (provider "oidc-client-secret", the
- * connection id as credential id, so the ciphertext is bound to its row), and
- * the issuer's discovery document, fetched once and stored. SAML: the IdP's
+ * with the vault's envelope encryption (./client-secret.ts), and the issuer's
+ * discovery document, fetched once and stored. SAML: the IdP's
  * entity id, SSO URL and signing certificates, stored for the SAML routes.
  * Views never carry the secret (its last four at most); audit events neither.
  * Every change needs a recent MFA check in the session (step-up).
  */
-export const OIDC_SECRET_PROVIDER = "oidc-client-secret";
 const MAX_CONNECTIONS = 20;
 
 export interface ConnectionDeps {
@@ -108,26 +105,6 @@ function toView(row: Row, orgSlug: string): ConnectionView {
   };
 }
 
-/** Prisma's Bytes fields take a Uint8Array over a plain ArrayBuffer. */
-const bytes = (buffer: Buffer) => new Uint8Array(buffer);
-
-export function secretBinding(orgId: string, connectionId: string, last4: string): Binding {
-  return { orgId, credentialId: connectionId, projectId: null, provider: OIDC_SECRET_PROVIDER, fingerprint: "", last4 };
-}
-
-async function sealSecret(orgId: string, connectionId: string, secret: string) {
-  const ring = await verifiedRing();
-  const last4 = last4Of(secret);
-  const sealed = seal(ring, secretBinding(orgId, connectionId, last4), secret);
-  return {
-    secretFormatVersion: sealed.formatVersion,
-    secretKekId: sealed.kekId,
-    secretWrappedDek: bytes(sealed.wrappedDek),
-    secretCiphertext: bytes(sealed.ciphertext),
-    secretLast4: last4,
-  };
-}
-
 function audit(tx: Tx, ctx: OrgContext, action: AuditAction, row: { id: string }, metadata: Record<string, unknown>) {
   return recordAudit(tx, { action, orgId: ctx.orgId, actor: ctx.actor, target: { type: "sso_connection", id: row.id }, metadata, request: ctx.request });
 }
@@ -197,7 +174,7 @@ export async function createConnection(ctx: OrgContext, input: CreateConnectionI
       oidcClientId: input.clientId,
       oidcDiscovery: discovery,
       oidcDiscoveredAt: new Date(),
-      ...(await sealSecret(ctx.orgId, id, input.clientSecret)),
+      ...(await sealClientSecret(ctx.orgId, id, input.clientSecret)),
     };
   } else {
     const idp = samlIdp(input);
@@ -237,7 +214,7 @@ export async function updateConnection(ctx: OrgContext, id: string, input: Updat
       Object.assign(data, { oidcIssuer: discovery.issuer, oidcDiscovery: discovery, oidcDiscoveredAt: new Date() });
     }
     if (input.clientId !== undefined) data.oidcClientId = input.clientId;
-    if (input.clientSecret !== undefined) Object.assign(data, await sealSecret(ctx.orgId, before.id, input.clientSecret));
+    if (input.clientSecret !== undefined) Object.assign(data, await sealClientSecret(ctx.orgId, before.id, input.clientSecret));
   } else {
     for (const field of OIDC_FIELDS) if (input[field] !== undefined) wrongProtocol(field, "SAML");
     if (SAML_FIELDS.some((field) => input[field] !== undefined)) {
@@ -292,72 +269,4 @@ export async function deleteConnection(ctx: OrgContext, id: string): Promise<voi
     if (count === 0) throw new AppError("not_found");
     await audit(tx, ctx, "sso.connection.deleted", row, { protocol: row.protocol, ...facts(row) });
   });
-}
-
-// ---- For sign-in --------------------------------------------------------------
-
-export interface OidcSignInConfig {
-  connectionId: string;
-  orgId: string;
-  orgSlug: string;
-  issuer: string;
-  clientId: string;
-  clientSecret: string;
-  discovery: OidcDiscovery;
-}
-
-/**
- * An enabled OIDC connection of a live org, with its client secret opened,
- * for next-auth; null when there is none (or it cannot be used).
- */
-export async function oidcSignInConfig(connectionId: string): Promise<OidcSignInConfig | null> {
-  const row = await db.ssoConnection.findFirst({
-    where: { id: connectionId, protocol: "OIDC", enabled: true, org: { deletedAt: null } },
-    select: {
-      id: true,
-      orgId: true,
-      oidcIssuer: true,
-      oidcClientId: true,
-      oidcDiscovery: true,
-      secretFormatVersion: true,
-      secretKekId: true,
-      secretWrappedDek: true,
-      secretCiphertext: true,
-      secretLast4: true,
-      org: { select: { slug: true } },
-    },
-  });
-  const discovery = storedDiscovery(row?.oidcDiscovery);
-  if (!row || !discovery || !row.oidcIssuer || !row.oidcClientId || !row.secretCiphertext || !row.secretWrappedDek || !row.secretKekId || row.secretFormatVersion === null) {
-    return null;
-  }
-  const sealed: Sealed = {
-    formatVersion: row.secretFormatVersion,
-    kekId: row.secretKekId,
-    wrappedDek: Buffer.from(row.secretWrappedDek),
-    ciphertext: Buffer.from(row.secretCiphertext),
-  };
-  const ring = await verifiedRing();
-  const clientSecret = open(ring, secretBinding(row.orgId, row.id, row.secretLast4 ?? ""), sealed);
-  return { connectionId: row.id, orgId: row.orgId, orgSlug: row.org.slug, issuer: row.oidcIssuer, clientId: row.oidcClientId, clientSecret, discovery };
-}
-
-export interface StartableConnection {
-  id: string;
-  name: string;
-  protocol: "OIDC" | "SAML";
-}
-
-/** The enabled connections of a live org, by slug, oldest first: what /sso/{orgSlug} offers. */
-export async function startableConnections(orgSlug: string): Promise<{ orgId: string; orgName: string; connections: StartableConnection[] } | null> {
-  const org = await db.org.findFirst({
-    where: { slug: orgSlug, deletedAt: null },
-    select: {
-      id: true,
-      name: true,
-      ssoConnections: { where: { enabled: true }, select: { id: true, name: true, protocol: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
-    },
-  });
-  if (!org) return null;
-  return { orgId: org.id, orgName: org.name, connections: org.ssoConnections };
 }

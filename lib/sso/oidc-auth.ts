@@ -7,7 +7,7 @@ import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { requestMeta, type RequestMeta } from "@/lib/security/request-meta";
-import { oidcSignInConfig, type OidcSignInConfig } from "./connections";
+import { oidcSignInConfig, type OidcSignInConfig } from "./sign-in-connections";
 import { idpHttpOptions } from "./discovery";
 import { linkSsoSignIn, recordSsoFailure, SsoSignInError, type LinkedUser } from "./link";
 import { authOrigin, OIDC_PROVIDER_PREFIX, oidcProviderId, ssoStartPath } from "./urls";

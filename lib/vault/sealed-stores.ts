@@ -1,7 +1,7 @@
 import "server-only";
 import { Prisma, type Tx } from "@/lib/db/client";
 import { mfaBinding } from "@/lib/mfa/service";
-import { secretBinding } from "@/lib/sso/connections";
+import { secretBinding } from "@/lib/sso/client-secret";
 import type { Binding, Sealed } from "./envelope";
 
 /**

@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import { db } from "@/lib/db/client";
 import { last4Of, seal } from "@/lib/vault/envelope";
 import { keyRing } from "@/lib/vault/ring";
-import { secretBinding } from "@/lib/sso/connections";
+import { secretBinding } from "@/lib/sso/client-secret";
 import { authenticateUser } from "@/lib/security/authenticate";
 import { authorizeOrg } from "@/lib/security/authorize";
 import { userActor, type OrgContext } from "@/lib/security/context";

@@ -7,7 +7,8 @@ import * as connectionsRoute from "@/app/api/v1/orgs/[orgId]/sso-connections/rou
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/security/errors";
-import { createConnection, deleteConnection, getConnection, listConnections, oidcSignInConfig, refreshDiscovery, updateConnection } from "@/lib/sso/connections";
+import { createConnection, deleteConnection, getConnection, listConnections, refreshDiscovery, updateConnection } from "@/lib/sso/connections";
+import { oidcSignInConfig } from "@/lib/sso/sign-in-connections";
 import { discover, refusedUrl, type DiscoveryFetch } from "@/lib/sso/discovery";
 import { connectionDto } from "@/lib/sso/schemas";
 import { makeTenant, sessionCookie } from "../../support/fixtures";
@@ -17,7 +18,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { last4Of, seal } from "@/lib/vault/envelope";
 import { KekInUse, retireKek, rewrapVault } from "@/lib/vault/rewrap";
 import { verifiedRing } from "@/lib/vault/ring";
-import { secretBinding } from "@/lib/sso/connections";
+import { secretBinding } from "@/lib/sso/client-secret";
 import { makeRing } from "../vault/support";
 
 /**

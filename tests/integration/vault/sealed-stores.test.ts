@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { mfaBinding } from "@/lib/mfa/service";
-import { secretBinding } from "@/lib/sso/connections";
+import { secretBinding } from "@/lib/sso/client-secret";
 import { last4Of, open, seal } from "@/lib/vault/envelope";
 import { KekInUse, pendingRewrap, retireKek, rewrapVault, sealedByKek } from "@/lib/vault/rewrap";
 import { verifiedRing } from "@/lib/vault/ring";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { safeCallbackUrl } from "@/app/callback-url";
-import { startableConnections } from "@/lib/sso/connections";
+import { startableConnections } from "@/lib/sso/sign-in-connections";
 import { oidcProviderId, samlStartPath } from "@/lib/sso/urls";
 import { CenteredHeading, CenteredPage } from "@/components/shell/centered-page";
 import { Alert } from "@/components/ui/alert";
